@@ -1,0 +1,38 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.etcd.snapshot.CorruptSnapshotException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/** Lifeboat's exit codes, and the one place that maps failures to them. */
+public enum ExitCode {
+  OK(0),
+  FAILED(1),
+  USAGE(2),
+  INTEGRITY(3);
+
+  private final int code;
+
+  ExitCode(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  /** The exit code for a failure that reached the command line. */
+  public static ExitCode of(Throwable failure) {
+    if (failure instanceof CorruptSnapshotException) {
+      return INTEGRITY;
+    }
+    if (failure instanceof UsageException
+        || failure instanceof NoSuchFileException
+        || failure instanceof AccessDeniedException
+        || failure instanceof NotDirectoryException) {
+      return USAGE;
+    }
+    return FAILED;
+  }
+}

@@ -1,0 +1,27 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.cli.snapshot.SnapshotCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+@Command(
+    name = "lifeboat",
+    description = "etcd backup and disaster recovery for Kubernetes.",
+    mixinStandardHelpOptions = true,
+    versionProvider = LifeboatCommand.VersionProvider.class,
+    subcommands = {SnapshotCommand.class, VersionCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:the operation failed (the message says what and where)",
+      "2:bad usage or configuration",
+      "3:a snapshot failed an integrity check"
+    })
+public final class LifeboatCommand {
+  static final class VersionProvider implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return VersionCommand.text().split("\n");
+    }
+  }
+}
