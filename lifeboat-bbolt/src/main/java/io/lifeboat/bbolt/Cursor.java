@@ -176,6 +176,22 @@ public final class Cursor {
     return top().valueView(index[depth - 1]);
   }
 
+  /**
+   * Updates {@code checksum} with the current key's bytes. Hashing every row of a database is the
+   * hot path of {@code snapshot status}; this avoids a view per row and the copy a checksum makes
+   * of a read-only buffer.
+   */
+  public void updateWithKey(java.util.zip.Checksum checksum) {
+    requirePositioned();
+    top().updateWithKey(checksum, index[depth - 1]);
+  }
+
+  /** Updates {@code checksum} with the current value's bytes (for a bucket entry, the raw bucket value). */
+  public void updateWithValue(java.util.zip.Checksum checksum) {
+    requirePositioned();
+    top().updateWithValue(checksum, index[depth - 1]);
+  }
+
   /** Length of the current key, without creating a view. */
   public int keyLength() {
     requirePositioned();

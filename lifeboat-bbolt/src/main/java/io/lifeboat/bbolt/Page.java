@@ -110,6 +110,15 @@ final class Page {
     return bb.getLong(elem(i) + 8);
   }
 
+  /** Feeds key {@code i} to a checksum straight from the page array: no view, no copy. */
+  void updateWithKey(java.util.zip.Checksum checksum, int i) {
+    checksum.update(buf, bb.arrayOffset() + keyOffset(i), keyLength(i));
+  }
+
+  void updateWithValue(java.util.zip.Checksum checksum, int i) {
+    checksum.update(buf, bb.arrayOffset() + valueOffset(i), valueLength(i));
+  }
+
   ByteBuffer keyView(int i) {
     return readOnly.slice(keyOffset(i), keyLength(i));
   }

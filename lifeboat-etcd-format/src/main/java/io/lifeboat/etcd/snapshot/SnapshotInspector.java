@@ -107,7 +107,7 @@ public final class SnapshotInspector {
               "%s: top-level entry '%s' is not a bucket; etcd keeps only buckets at the top level",
               file.getFileName(), truncate(name)));
         }
-        walk.crc.update(top.key().duplicate());
+        top.updateWithKey(walk.crc);
         walk.bucket(file, name, root.openBucket(top));
       }
       return walk;
@@ -142,24 +142,29 @@ public final class SnapshotInspector {
       boolean isKey = name.equals(Buckets.KEY);
       boolean remembers = name.equals(Buckets.META) || name.equals(Buckets.CLUSTER);
       long rows = 0;
+      int lastKeyLength = 0;
       Cursor c = bucket.cursor();
       for (boolean more = c.first(); more; more = c.next()) {
-        ByteBuffer key = c.key();
-        crc.update(key.duplicate());
+        c.updateWithKey(crc);
         if (!c.isBucket()) {
-          crc.update(c.value().duplicate());
+          c.updateWithValue(crc);
         }
         rows++;
         if (isKey) {
-          if (key.remaining() < 8) {
-            throw new CorruptSnapshotException(file, String.format(Locale.ROOT,
-                "%s: row %d of bucket 'key' has a %d-byte key; expected a 17-byte revision",
-                file.getFileName(), rows, key.remaining()));
-          }
-          revision = Revision.mainOf(key);
+          lastKeyLength = c.keyLength();
         } else if (remembers) {
-          remember(file, name, key, c.value());
+          remember(file, name, c.key(), c.value());
         }
+      }
+      if (isKey && rows > 0) {
+        // Like etcdctl, the revision is the main part of the last row, tombstone or not.
+        c.last();
+        if (lastKeyLength < 8) {
+          throw new CorruptSnapshotException(file, String.format(Locale.ROOT,
+              "%s: the last row of bucket 'key' has a %d-byte key; expected a 17-byte revision",
+              file.getFileName(), lastKeyLength));
+        }
+        revision = Revision.mainOf(c.key());
       }
       if (name.equals(Buckets.ALARM)) {
         alarms = rows;
