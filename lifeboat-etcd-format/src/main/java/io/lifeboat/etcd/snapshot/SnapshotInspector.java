@@ -58,7 +58,9 @@ public final class SnapshotInspector {
         trailer = CompletableFuture.completedFuture(hasTrailer ? TrailerCheck.SKIPPED : TrailerCheck.ABSENT);
       }
       Walk walk;
-      try {
+      // Without a trailer check nothing reads the file sequentially; a read-ahead does it instead.
+      long readAheadLength = trailer.isDone() && fileSize >= PARALLEL_THRESHOLD ? fileSize : 0;
+      try (ReadAhead ignored = ReadAhead.start(channel, readAheadLength)) {
         walk = walk(file);
       } catch (CorruptSnapshotException e) {
         // A damaged file is usually damaged for the trailer too; the trailer says it more plainly.
