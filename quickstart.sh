@@ -18,8 +18,7 @@ fi
 
 say "Building (mvn -B -q -DskipTests package)"
 mvn -B -q -DskipTests package
-mvn -B -q -pl lifeboat-testkit dependency:build-classpath -Dmdep.outputFile=target/testkit.classpath >/dev/null
-loader_cp="lifeboat-testkit/target/classes:$(cat lifeboat-testkit/target/testkit.classpath)"
+loader_cp="$(ls lifeboat-testkit/target/lifeboat-testkit-*.jar | head -1):$(cat lifeboat-testkit/target/lifeboat-testkit.classpath)"
 
 work="$(mktemp -d -t lifeboat-quickstart.XXXXXX)"
 etcd_pid=""

@@ -5,9 +5,8 @@ set -euo pipefail
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 bench_build() {
-  (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package \
-    && mvn -B -q -pl lifeboat-testkit dependency:build-classpath -Dmdep.outputFile=target/testkit.classpath >/dev/null)
-  LOADER_CP="$BENCH_ROOT/lifeboat-testkit/target/classes:$(cat "$BENCH_ROOT/lifeboat-testkit/target/testkit.classpath")"
+  (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package)
+  LOADER_CP="$(ls "$BENCH_ROOT"/lifeboat-testkit/target/lifeboat-testkit-*.jar | head -1):$(cat "$BENCH_ROOT/lifeboat-testkit/target/lifeboat-testkit.classpath")"
 }
 
 free_port() {
