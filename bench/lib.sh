@@ -5,7 +5,8 @@ set -euo pipefail
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 bench_build() {
-  (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package)
+  # BENCH_NO_BUILD=1 reuses the jars already built.
+  [ "${BENCH_NO_BUILD:-0}" = 1 ] || (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package)
   LOADER_CP="$(ls "$BENCH_ROOT"/lifeboat-testkit/target/lifeboat-testkit-*.jar | head -1):$(cat "$BENCH_ROOT/lifeboat-testkit/target/lifeboat-testkit.classpath")"
 }
 

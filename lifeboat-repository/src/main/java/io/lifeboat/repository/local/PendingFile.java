@@ -1,0 +1,170 @@
+package io.lifeboat.repository.local;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A file written under a temporary name in its target directory and moved to its final name only
+ * when complete: {@link #commit()} forces the data to disk, renames (or links, to never replace),
+ * then forces the directory. Until then nothing carries the final name, so a crash or kill at any
+ * moment leaves either the old state or the whole new file. An uncommitted file is deleted by
+ * {@link #close()} and, for SIGINT/SIGTERM, by a shutdown hook. Files are created 0600 and missing
+ * directories 0700: snapshots hold Kubernetes Secrets.
+ */
+public final class PendingFile implements AutoCloseable {
+  static final String TEMP_MARKER = ".lifeboat-tmp-";
+  private static final FileAttribute<?> FILE_MODE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+  private static final FileAttribute<?> DIR_MODE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+  private static final Set<Path> UNCOMMITTED = ConcurrentHashMap.newKeySet();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(PendingFile::deleteUncommitted, "lifeboat-cleanup"));
+  }
+
+  private final Path target;
+  private final Path temporary;
+  private final ReplacePolicy policy;
+  private final FileChannel channel;
+  private boolean committed;
+
+  private PendingFile(Path target, Path temporary, ReplacePolicy policy, FileChannel channel) {
+    this.target = target;
+    this.temporary = temporary;
+    this.policy = policy;
+    this.channel = channel;
+  }
+
+  /**
+   * Creates the temporary file beside {@code target}, creating missing directories (0700).
+   *
+   * @throws FileAlreadyExistsException when {@code target} exists and the policy never replaces
+   * @throws AccessDeniedException when the directory is not writable
+   */
+  public static PendingFile create(Path target, ReplacePolicy policy) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(policy, "policy");
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, DIR_MODE);
+    }
+    if (policy == ReplacePolicy.NEVER_REPLACE && Files.exists(absolute)) {
+      throw new FileAlreadyExistsException(absolute.toString(), null, "already exists; snapshots are never overwritten");
+    }
+    if (Files.isDirectory(absolute)) {
+      throw new FileAlreadyExistsException(absolute.toString(), null, "is a directory");
+    }
+    byte[] suffix = new byte[6];
+    RANDOM.nextBytes(suffix);
+    Path temporary = dir.resolve("." + absolute.getFileName() + TEMP_MARKER + HexFormat.of().formatHex(suffix));
+    UNCOMMITTED.add(temporary);
+    try {
+      FileChannel channel = FileChannel.open(temporary,
+          Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ), FILE_MODE);
+      return new PendingFile(absolute, temporary, policy, channel);
+    } catch (IOException | RuntimeException e) {
+      UNCOMMITTED.remove(temporary);
+      throw e;
+    }
+  }
+
+  public FileChannel channel() {
+    return channel;
+  }
+
+  /** Where the bytes are until {@link #commit()}; readable for a final check before committing. */
+  public Path temporaryPath() {
+    return temporary;
+  }
+
+  public Path target() {
+    return target;
+  }
+
+  /** Empties the file, for a retry from the start. */
+  public void truncate() throws IOException {
+    channel.truncate(0);
+    channel.position(0);
+  }
+
+  /** Makes the file durable under its final name. */
+  public void commit() throws IOException {
+    if (committed) {
+      throw new IllegalStateException("already committed: " + target);
+    }
+    channel.force(true);
+    channel.close();
+    if (policy == ReplacePolicy.NEVER_REPLACE) {
+      // link(2) fails if the name exists, where rename(2) would silently replace it.
+      try {
+        Files.createLink(target, temporary);
+      } catch (FileAlreadyExistsException e) {
+        throw new FileAlreadyExistsException(target.toString(), null, "already exists; snapshots are never overwritten");
+      } catch (UnsupportedOperationException e) {
+        if (Files.exists(target)) {
+          throw new FileAlreadyExistsException(target.toString(), null, "already exists; snapshots are never overwritten");
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.deleteIfExists(temporary);
+    } else {
+      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    committed = true;
+    UNCOMMITTED.remove(temporary);
+    forceDirectory(target.getParent());
+  }
+
+  /** Deletes the temporary file unless committed. */
+  @Override
+  public void close() throws IOException {
+    if (committed) {
+      return;
+    }
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(temporary);
+      UNCOMMITTED.remove(temporary);
+    }
+  }
+
+  /** fsync of a directory, so a rename in it survives a power loss. */
+  public static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+  }
+
+  /** Whether a file name is one of ours in progress (or left by a killed process). */
+  public static boolean isTemporaryName(String fileName) {
+    return fileName.startsWith(".") && fileName.contains(TEMP_MARKER);
+  }
+
+  private static void deleteUncommitted() {
+    for (Path p : UNCOMMITTED) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        System.err.println(String.format(Locale.ROOT, "Warning: could not remove temporary file %s: %s", p, e.getMessage()));
+      }
+    }
+  }
+}
