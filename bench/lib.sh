@@ -54,13 +54,16 @@ drop_caches() {
 # "LABEL <median wall s> <median maxRSS MB>"; exits non-zero if CMD ever fails.
 measure() {
   local label="$1" runs="$2" cold="$3"; shift 3
-  local walls=() rsss=() out
+  local walls=() rsss=() out timing
+  timing="$(mktemp)"
   for _ in $(seq 1 "$runs"); do
     [ "$cold" = 1 ] && drop_caches
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$timing" -f '%e %M' "$@" >/dev/null 2>&1 || { echo "measure: $label failed" >&2; rm -f "$timing"; return 1; }
+    out="$(tail -1 "$timing")"
     walls+=("$(echo "$out" | awk '{print $1}')")
     rsss+=("$(echo "$out" | awk '{print $2}')")
   done
+  rm -f "$timing"
   local wall rss
   wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   rss=$(printf '%s\n' "${rsss[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')

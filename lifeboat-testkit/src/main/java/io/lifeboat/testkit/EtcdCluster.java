@@ -94,6 +94,55 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   /**
+   * Boots real etcd, plain HTTP, on data directories that a restore wrote (by Lifeboat or by
+   * upstream etcdctl/etcdutl). Each member's name, peer URL and client URL must be those it was
+   * restored with; the WAL supplies the cluster, so no {@code --initial-cluster} is passed.
+   * Waits until every member is healthy.
+   *
+   * @throws AssertionError if a member does not come up, with the tail of its log
+   */
+  public static EtcdCluster boot(EtcdVersion version, String name, List<EtcdMember> members) {
+    requireNonNull(version, "version");
+    requireNonNull(members, "members");
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("no members to boot");
+    }
+    Path etcd = version.etcd();
+    version.etcdctl();
+    Path logs = EtcdLogDirs.claim(Path.of(System.getProperty("basedir", "."), "target", "etcd-logs"), name);
+    Map<String, List<String>> commands = new LinkedHashMap<>();
+    List<EtcdMember> placed = new ArrayList<>();
+    for (EtcdMember m : members) {
+      EtcdMember member = new EtcdMember(m.name(), m.clientUrl(), m.peerUrl(), m.dataDir(),
+          logs.resolve(m.name() + ".log"));
+      placed.add(member);
+      commands.put(member.name(), List.of(etcd.toString(), "--name=" + member.name(),
+          "--data-dir=" + member.dataDir(), "--listen-client-urls=" + member.clientUrl(),
+          "--advertise-client-urls=" + member.clientUrl(), "--listen-peer-urls=" + member.peerUrl(),
+          "--initial-advertise-peer-urls=" + member.peerUrl(), "--logger=zap", "--log-outputs=stderr"));
+    }
+    Path workDir = placed.get(0).dataDir().getParent();
+    EtcdCluster cluster = new EtcdCluster(version, placed, Optional.empty(), workDir, false, logs,
+        Duration.ofSeconds(30), commands);
+    try {
+      placed.forEach(cluster::launch);
+      Optional<StartFailure> failure = cluster.awaitHealthy(placed);
+      if (failure.isPresent()) {
+        throw new AssertionError(failure.get().message());
+      }
+      return cluster;
+    } catch (RuntimeException | Error e) {
+      cluster.stopWithoutCleanup();
+      throw e;
+    }
+  }
+
+  /** A loopback port free at the time of the call, for members a test lays out itself. */
+  public static int freeLoopbackPort() {
+    return freePort();
+  }
+
+  /**
    * Runs any command with a time limit and captures its output. A command still running at the
    * deadline is killed and reported with exit code 124 and a note at the end of stderr.
    */

@@ -34,4 +34,10 @@ public record SnapshotReport(
     Objects.requireNonNull(etcdVersion, "etcdVersion");
     warnings = List.copyOf(warnings);
   }
+
+  /** The same report with a trailer check made elsewhere (for example while the file was streamed). */
+  public SnapshotReport withTrailer(TrailerCheck checked) {
+    return new SnapshotReport(file, fileSize, status, checked, etcdVersion, compactRevision, scheduledCompactRevision,
+        consistentIndex, warnings);
+  }
 }
