@@ -23,6 +23,8 @@ final class Format {
   static final int MIN_PAGE_SIZE = 1024;
   static final int MAX_PAGE_SIZE = 65536;
   static final int MAX_KEY_SIZE = 32768;
+  /** bbolt's MaxValueSize: {@code (1 << 31) - 2}. */
+  static final int MAX_VALUE_SIZE = Integer.MAX_VALUE - 1;
   /** Deeper trees than this cannot come from bbolt (fill factor >= 2 per level); deeper means a loop. */
   static final int MAX_TREE_DEPTH = 64;
   /** etcd never nests buckets; a deep chain of buckets is corruption, and it would overflow a recursive walker. */
