@@ -28,6 +28,10 @@ public enum ExitCode {
       return INTEGRITY;
     }
     if (failure instanceof UsageException
+        || failure instanceof io.lifeboat.client.ConnectionException
+        || failure instanceof io.lifeboat.client.EtcdUnavailableException
+        || failure instanceof io.lifeboat.client.EtcdAuthenticationException
+        || failure instanceof java.nio.file.FileAlreadyExistsException
         || failure instanceof NoSuchFileException
         || failure instanceof AccessDeniedException
         || failure instanceof NotDirectoryException) {

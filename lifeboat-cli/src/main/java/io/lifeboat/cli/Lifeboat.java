@@ -49,10 +49,20 @@ public final class Lifeboat {
     cli.setParameterExceptionHandler(this::usageError);
     boolean printTrace = debug;
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-        OutputFormat format = commandLine.getCommand() instanceof StatusCommand s ? s.requestedFormat() : OutputFormat.TABLE;
+        OutputFormat format = requestedFormat(commandLine.getCommand());
         return fail(e, format, printTrace);
     });
     return cli.execute(argv);
+  }
+
+  private static OutputFormat requestedFormat(Object command) {
+    if (command instanceof StatusCommand s) {
+      return s.requestedFormat();
+    }
+    if (command instanceof io.lifeboat.cli.snapshot.SaveCommand s) {
+      return s.requestedFormat();
+    }
+    return OutputFormat.TABLE;
   }
 
   private int usageError(ParameterException e, String[] args) {

@@ -3,6 +3,7 @@ package io.lifeboat.cli;
 import io.lifeboat.cli.snapshot.SnapshotCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "lifeboat",
@@ -18,6 +19,12 @@ import picocli.CommandLine.IVersionProvider;
       "3:a snapshot failed an integrity check"
     })
 public final class LifeboatCommand {
+  @Mixin EtcdConnectionOptions connection;
+
+  public EtcdConnectionOptions connection() {
+    return connection;
+  }
+
   static final class VersionProvider implements IVersionProvider {
     @Override
     public String[] getVersion() {

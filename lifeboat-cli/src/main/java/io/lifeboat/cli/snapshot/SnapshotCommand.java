@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "snapshot",
-    description = "Inspect etcd snapshots.",
+    description = "Take and inspect etcd snapshots.",
     mixinStandardHelpOptions = true,
-    subcommands = {StatusCommand.class})
+    subcommands = {SaveCommand.class, StatusCommand.class})
 public final class SnapshotCommand {}

@@ -1,15 +1,21 @@
 package io.lifeboat.cli.it;
 
 import io.lifeboat.testkit.CommandResult;
-import io.lifeboat.testkit.EtcdCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Runs {@code bin/lifeboat}, the launcher users run, on the shaded jar built in this build. */
 final class LifeboatProcess {
+  private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
   private LifeboatProcess() {}
 
   static Path repositoryRoot() {
@@ -24,6 +30,27 @@ final class LifeboatProcess {
   }
 
   static CommandResult run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /** Runs with {@code environment} added to a scrubbed environment (no ETCDCTL_* of the caller). */
+  static CommandResult run(Map<String, String> environment, String... args) {
+    Process process = start(environment, args);
+    try {
+      if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("bin/lifeboat " + String.join(" ", args) + " did not finish within " + TIMEOUT);
+      }
+      return result(process, args);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Starts without waiting; stdout and stderr go to files read by {@link #result}. */
+  static Process start(Map<String, String> environment, String... args) {
     Path root = repositoryRoot();
     if (!Files.isRegularFile(root.resolve("lifeboat-cli/target/lifeboat.jar"))) {
       throw new AssertionError("lifeboat-cli/target/lifeboat.jar is missing: integration tests run after `package`");
@@ -31,6 +58,36 @@ final class LifeboatProcess {
     List<String> command = new ArrayList<>();
     command.add(root.resolve("bin/lifeboat").toString());
     command.addAll(List.of(args));
-    return EtcdCluster.run(Duration.ofMinutes(5), command);
+    try {
+      Path out = Files.createTempFile("lifeboat-out", ".txt");
+      Path err = Files.createTempFile("lifeboat-err", ".txt");
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+      builder.environment().keySet().removeIf(k -> k.startsWith("ETCDCTL_") || k.startsWith("LIFEBOAT_"));
+      builder.environment().putAll(environment);
+      Process process = builder.start();
+      OUTPUTS.put(process, new Path[] {out, err});
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static final Map<Process, Path[]> OUTPUTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static CommandResult result(Process process, String... args) {
+    Path[] files = OUTPUTS.remove(process);
+    try {
+      String out = Files.readString(files[0], StandardCharsets.UTF_8);
+      String err = Files.readString(files[1], StandardCharsets.UTF_8);
+      Files.deleteIfExists(files[0]);
+      Files.deleteIfExists(files[1]);
+      List<String> command = new ArrayList<>(List.of("bin/lifeboat"));
+      command.addAll(List.of(args));
+      return new CommandResult(command, process.exitValue(), out, err);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

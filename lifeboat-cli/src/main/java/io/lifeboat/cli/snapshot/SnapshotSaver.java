@@ -1,0 +1,145 @@
+package io.lifeboat.cli.snapshot;
+
+import io.lifeboat.client.EndpointProbe;
+import io.lifeboat.client.EtcdClient;
+import io.lifeboat.client.EtcdUnavailableException;
+import io.lifeboat.client.MemberStatus;
+import io.lifeboat.client.SnapshotProgress;
+import io.lifeboat.client.SnapshotIntegrityException;
+import io.lifeboat.client.SnapshotSourceChoice;
+import io.lifeboat.client.StreamedSnapshot;
+import io.lifeboat.etcd.snapshot.CorruptSnapshotException;
+import io.lifeboat.etcd.snapshot.SnapshotInspector;
+import io.lifeboat.etcd.snapshot.SnapshotReport;
+import io.lifeboat.etcd.snapshot.TrailerCheck;
+import io.lifeboat.etcd.snapshot.TrailerPolicy;
+import io.lifeboat.repository.MetadataCodec;
+import io.lifeboat.repository.SnapshotMetadata;
+import io.lifeboat.repository.local.PendingFile;
+import io.lifeboat.repository.local.ReplacePolicy;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * Takes a snapshot of a live cluster: picks the member to stream from (the leader when healthy),
+ * streams into a temporary file while hashing, checks the sha256 trailer and walks the bbolt file,
+ * and only then gives it its final name. A member that fails mid-stream is retried on the next
+ * healthy one, with backoff, up to the request's attempts.
+ */
+public final class SnapshotSaver {
+  private final Clock clock;
+  private final Consumer<String> notices;
+  private final LongFunction<SnapshotProgress> progress;
+
+  /**
+   * @param notices one-line messages for the operator (the chosen member, each failed attempt)
+   * @param progress a progress display for a stream of the given expected size
+   */
+  public SnapshotSaver(Clock clock, Consumer<String> notices, LongFunction<SnapshotProgress> progress) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.notices = Objects.requireNonNull(notices, "notices");
+    this.progress = Objects.requireNonNull(progress, "progress");
+  }
+
+  public SaveResult save(SaveRequest request) throws IOException {
+    Instant started = clock.instant();
+    try (EtcdClient client = EtcdClient.connect(request.connection())) {
+      List<EndpointProbe> probes = client.probeAll();
+      for (EndpointProbe p : probes) {
+        p.failure().ifPresent(f -> notices.accept("Warning: " + p.endpoint() + ": " + f));
+      }
+      SnapshotSourceChoice choice = EtcdClient.chooseSource(probes);
+      List<MemberStatus> candidates = new ArrayList<>();
+      candidates.add(choice.chosen());
+      candidates.addAll(choice.fallbacks());
+      notices.accept(String.format(Locale.ROOT, "Streaming from member %x at %s (%s)",
+          choice.chosen().memberId(), choice.chosen().endpoint(), choice.reason()));
+
+      ReplacePolicy policy = request.file().isPresent() ? ReplacePolicy.REPLACE_EXISTING : ReplacePolicy.NEVER_REPLACE;
+      try (PendingFile pending = PendingFile.create(request.target(), policy)) {
+        Streamed streamed = streamWithRetries(client, request, candidates, pending);
+        pending.commit();
+        SnapshotMetadata metadata = metadata(request, started, streamed);
+        Optional<java.nio.file.Path> metadataFile = Optional.empty();
+        if (request.metadataTarget().isPresent()) {
+          try (PendingFile json = PendingFile.create(request.metadataTarget().get(), ReplacePolicy.NEVER_REPLACE)) {
+            json.channel().write(ByteBuffer.wrap(MetadataCodec.encode(metadata)));
+            json.commit();
+          }
+          metadataFile = request.metadataTarget();
+        }
+        return new SaveResult(pending.target(), metadataFile, metadata, streamed.attempts(),
+            Duration.between(started, clock.instant()));
+      }
+    }
+  }
+
+  private record Streamed(MemberStatus source, SnapshotReport report, long size, String sha256, List<String> attempts) {}
+
+  private Streamed streamWithRetries(EtcdClient client, SaveRequest request, List<MemberStatus> candidates,
+      PendingFile pending) throws IOException {
+    List<String> attempts = new ArrayList<>();
+    IOException last = null;
+    for (int attempt = 1; attempt <= request.attempts(); attempt++) {
+      MemberStatus source = candidates.get((attempt - 1) % candidates.size());
+      if (attempt > 1) {
+        pause(request.backoff().multipliedBy(1L << Math.min(attempt - 2, 6)));
+        pending.truncate();
+        notices.accept(String.format(Locale.ROOT, "Attempt %d of %d: streaming from member %x at %s",
+            attempt, request.attempts(), source.memberId(), source.endpoint()));
+      }
+      try {
+        StreamedSnapshot streamed = client.streamSnapshot(source.endpoint(), pending.channel(),
+            progress.apply(source.dbSize()));
+        pending.channel().force(true);
+        // The client checked the trailer as the bytes passed; a walk of every page is the final check.
+        SnapshotReport report = SnapshotInspector.inspect(pending.temporaryPath(), TrailerPolicy.SKIP)
+            .withTrailer(TrailerCheck.VALID);
+        attempts.add(String.format(Locale.ROOT, "attempt %d: member %x at %s: ok", attempt, source.memberId(),
+            source.endpoint()));
+        return new Streamed(source, report, streamed.size(), streamed.sha256(), attempts);
+      } catch (EtcdUnavailableException | SnapshotIntegrityException | CorruptSnapshotException e) {
+        last = e;
+        String line = String.format(Locale.ROOT, "attempt %d: member %x at %s: %s", attempt, source.memberId(),
+            source.endpoint(), e.getMessage());
+        attempts.add(line);
+        notices.accept("Warning: " + line);
+      }
+    }
+    String message = String.format(Locale.ROOT, "snapshot failed after %d attempt(s): %s", request.attempts(),
+        String.join("; ", attempts));
+    if (last instanceof CorruptSnapshotException || last instanceof SnapshotIntegrityException) {
+      throw new CorruptSnapshotException(pending.temporaryPath(), message, last);
+    }
+    throw new SaveFailedException(message, last);
+  }
+
+  private SnapshotMetadata metadata(SaveRequest request, Instant started, Streamed s) {
+    MemberStatus m = s.source();
+    return new SnapshotMetadata(SnapshotMetadata.FORMAT, request.name().value(), started,
+        request.target().getFileName().toString(), s.size(), s.sha256(), "none", "none",
+        new SnapshotMetadata.EtcdFacts(m.endpoint().toString(), Long.toHexString(m.memberId()),
+            Long.toHexString(m.clusterId()), m.serverVersion(), s.report().status().revision(),
+            s.report().status().totalKey(), s.report().status().hash(), m.dbSize()));
+  }
+
+  private static void pause(Duration d) throws InterruptedIOException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to retry");
+    }
+  }
+}
