@@ -32,6 +32,8 @@ public enum ExitCode {
         || failure instanceof io.lifeboat.client.EtcdUnavailableException
         || failure instanceof io.lifeboat.client.EtcdAuthenticationException
         || failure instanceof java.nio.file.FileAlreadyExistsException
+        || failure instanceof io.lifeboat.etcd.membership.ClusterConfigException
+        || failure instanceof io.lifeboat.etcd.restore.DataDirExistsException
         || failure instanceof NoSuchFileException
         || failure instanceof AccessDeniedException
         || failure instanceof NotDirectoryException) {

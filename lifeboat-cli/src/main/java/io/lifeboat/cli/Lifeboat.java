@@ -62,6 +62,9 @@ public final class Lifeboat {
     if (command instanceof io.lifeboat.cli.snapshot.SaveCommand s) {
       return s.requestedFormat();
     }
+    if (command instanceof io.lifeboat.cli.snapshot.RestoreCommand r) {
+      return r.requestedFormat();
+    }
     return OutputFormat.TABLE;
   }
 

@@ -1,6 +1,6 @@
 package io.lifeboat.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -10,7 +10,7 @@ import java.util.Locale;
 public final class ProgressBar {
   private static final long REDRAW_NANOS = 200_000_000L;
 
-  private final PrintStream out;
+  private final PrintWriter out;
   private final String label;
   private final long expected;
   private final long start = System.nanoTime();
@@ -18,7 +18,7 @@ public final class ProgressBar {
   private boolean drawn;
 
   /** @param expected the expected total in bytes, 0 when unknown */
-  public ProgressBar(PrintStream out, String label, long expected) {
+  public ProgressBar(PrintWriter out, String label, long expected) {
     this.out = out;
     this.label = label;
     this.expected = expected;

@@ -18,6 +18,7 @@ public final class VersionCommand implements Callable<Integer> {
 
   static String text() {
     return "Lifeboat " + Version.current() + "\n"
-        + "Reads snapshots of etcd: 3.4, 3.5, 3.6\n";
+        + "Reads snapshots of etcd: 3.4, 3.5, 3.6\n"
+        + "Restores for etcd: 3.4, 3.5\n";
   }
 }

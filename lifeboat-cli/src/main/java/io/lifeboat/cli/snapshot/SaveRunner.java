@@ -15,7 +15,6 @@ import io.lifeboat.client.TlsSettings;
 import io.lifeboat.repository.MetadataCodec;
 import io.lifeboat.repository.SnapshotMetadata;
 import io.lifeboat.repository.SnapshotName;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -54,9 +53,12 @@ final class SaveRunner {
     }
 
     PrintWriter out = spec.commandLine().getOut();
-    PrintStream err = System.err;
+    PrintWriter err = spec.commandLine().getErr();
     boolean terminal = System.console() != null;
-    SnapshotSaver saver = new SnapshotSaver(Clock.systemUTC(), err::println, expected -> {
+    SnapshotSaver saver = new SnapshotSaver(Clock.systemUTC(), line -> {
+      err.println(line);
+      err.flush();
+    }, expected -> {
       if (!terminal) {
         return SnapshotProgress.none();
       }

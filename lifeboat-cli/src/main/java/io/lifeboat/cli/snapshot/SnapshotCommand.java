@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 @Command(
     name = "snapshot",
-    description = "Take and inspect etcd snapshots.",
+    description = "Take, inspect and restore etcd snapshots.",
     mixinStandardHelpOptions = true,
-    subcommands = {SaveCommand.class, StatusCommand.class})
+    subcommands = {SaveCommand.class, StatusCommand.class, RestoreCommand.class})
 public final class SnapshotCommand {}

@@ -1,0 +1,131 @@
+package io.lifeboat.cli.snapshot;
+
+import io.lifeboat.cli.ExitCode;
+import io.lifeboat.cli.JsonText;
+import io.lifeboat.cli.OutputFormat;
+import io.lifeboat.cli.Tables;
+import io.lifeboat.cli.UsageException;
+import io.lifeboat.etcd.membership.MemberIds;
+import io.lifeboat.etcd.restore.RestoreProgress;
+import io.lifeboat.etcd.restore.RestoreRequest;
+import io.lifeboat.etcd.restore.RestoreResult;
+import io.lifeboat.etcd.restore.SnapshotRestorer;
+import io.lifeboat.etcd.restore.TargetVersion;
+import io.lifeboat.etcd.snapshot.TrailerPolicy;
+import io.lifeboat.repository.SnapshotName;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Wires {@code snapshot restore}: options to a request, the restorer, and the output. */
+final class RestoreRunner {
+  private RestoreRunner() {}
+
+  static int run(RestoreCommand c, CommandSpec spec) throws IOException {
+    OutputFormat format = OutputFormat.parse(c.writeOut);
+    if (format == OutputFormat.SIMPLE) {
+      throw new UsageException("snapshot restore writes table or json, not simple");
+    }
+    RestoreRequest.Builder builder = RestoreRequest.builder(resolve(c.snapshot, c.dir))
+        .name(c.name)
+        .initialCluster(c.initialCluster)
+        .token(c.initialClusterToken)
+        .advertisePeerUrls(c.initialAdvertisePeerUrls)
+        .trailerPolicy(c.skipHashCheck ? TrailerPolicy.SKIP : TrailerPolicy.VERIFY)
+        .targetVersion(targetVersion(c.etcdVersion))
+        .bumpRevision(c.bumpRevision)
+        .markCompacted(c.markCompacted)
+        .force(c.force);
+    if (c.dataDir != null) {
+      builder.dataDir(c.dataDir);
+    }
+    if (c.walDir != null) {
+      builder.walDir(c.walDir);
+    }
+    RestoreRequest request = builder.build();
+
+    PrintWriter err = spec.commandLine().getErr();
+    boolean terminal = System.console() != null;
+    RestoreProgress progress = terminal ? new RestoreProgress() {
+      @Override
+      public void rowsCopied(long rows) {
+        err.print(String.format(Locale.ROOT, "\rRestoring: %d rows copied ", rows));
+        err.flush();
+      }
+    } : RestoreProgress.none();
+    RestoreResult result = new SnapshotRestorer().restore(request, progress);
+    if (terminal) {
+      err.print("\r\033[K");
+    }
+
+    PrintWriter out = spec.commandLine().getOut();
+    if (format == OutputFormat.JSON) {
+      out.println(json(result));
+    } else {
+      out.print(Tables.render(
+          List.of("MEMBER", "MEMBER ID", "CLUSTER ID", "REVISION", "TOTAL KEYS", "ETCD VERSION", "DATA DIR", "TOOK"),
+          List.of(List.of(result.member().name(), MemberIds.hex(result.member().id()), MemberIds.hex(result.clusterId()),
+              Long.toString(result.revision()), Long.toString(result.totalKey()),
+              result.targetVersion().label() + " (" + result.versionSource().name().toLowerCase(Locale.ROOT) + ")",
+              result.dataDir().toString(), String.format(Locale.ROOT, "%.1fs", result.duration().toMillis() / 1000.0)))));
+      for (String note : result.notes()) {
+        out.println("Note: " + note);
+      }
+      if (c.bumpRevision == 0) {
+        err.println("Hint: for Kubernetes, restore with --bump-revision 1000000000 --mark-compacted so clients relist"
+            + " instead of serving stale caches.");
+      }
+    }
+    out.flush();
+    return ExitCode.OK.code();
+  }
+
+  /** A path that exists, else a snapshot name in {@code dir} ({@code <dir>/<name>.db}). */
+  private static Path resolve(String snapshot, Path dir) throws NoSuchFileException {
+    Path asPath = Path.of(snapshot);
+    if (Files.exists(asPath)) {
+      return asPath;
+    }
+    try {
+      Path named = dir.resolve(new SnapshotName(snapshot).value() + ".db");
+      if (Files.exists(named)) {
+        return named;
+      }
+    } catch (IllegalArgumentException e) {
+      // Not a valid name either; report the path as given.
+    }
+    throw new NoSuchFileException(snapshot, null, "no such file, and no snapshot of that name in " + dir);
+  }
+
+  private static TargetVersion targetVersion(String value) {
+    for (TargetVersion v : TargetVersion.values()) {
+      if (v.label().equals(value)) {
+        return v;
+      }
+    }
+    throw new UsageException("--etcd-version must be 3.4, 3.5 or auto, not '" + value + "'");
+  }
+
+  private static String json(RestoreResult r) {
+    List<String> fields = new ArrayList<>();
+    fields.add("\"name\":" + JsonText.string(r.member().name()));
+    fields.add("\"memberId\":" + JsonText.string(MemberIds.hex(r.member().id())));
+    fields.add("\"clusterId\":" + JsonText.string(MemberIds.hex(r.clusterId())));
+    fields.add("\"revision\":" + r.revision());
+    fields.add("\"totalKey\":" + r.totalKey());
+    fields.add("\"etcdVersion\":" + JsonText.string(r.targetVersion().label()));
+    fields.add("\"etcdVersionSource\":" + JsonText.string(r.versionSource().name().toLowerCase(Locale.ROOT)));
+    fields.add("\"dataDir\":" + JsonText.string(r.dataDir().toString()));
+    fields.add("\"walDir\":" + JsonText.string(r.walDir().toString()));
+    fields.add("\"sha256Trailer\":" + JsonText.string(r.trailer().name().toLowerCase(Locale.ROOT)));
+    fields.add("\"notes\":[" + String.join(",", r.notes().stream().map(JsonText::string).toList()) + "]");
+    fields.add("\"durationMillis\":" + r.duration().toMillis());
+    return "{" + String.join(",", fields) + "}";
+  }
+}
