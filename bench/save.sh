@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark: `etcdctl snapshot save` against `bin/lifeboat snapshot save` from the same ~1 GB etcd,
+# in one run, alternating, RUNS times each. Wall time and peak RSS from /usr/bin/time; medians.
+#
+# Usage: bench/save.sh [SIZE (default 1G)] [RUNS (default 3)]
+# Env:   ETCD_BIN_DIR (default /usr/bin: etcd 3.4), BENCH_NO_BUILD=1 to reuse built jars.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+size="${1:-1G}"
+runs="${2:-3}"
+bin="${ETCD_BIN_DIR:-/usr/bin}"
+work="$(mktemp -d -t lifeboat-bench-save.XXXXXX)"
+trap 'stop_etcd; rm -rf "$work"' EXIT
+export ETCDCTL_API=3
+
+bench_build
+start_etcd "$bin" "$work"
+echo "loading $size into etcd $("$bin/etcd" --version | head -1 | awk '{print $3}')" >&2
+load_bytes "$size" >&2
+lifeboat="$BENCH_ROOT/bin/lifeboat"
+"$lifeboat" version >/dev/null
+
+etcdctl_walls=(); etcdctl_rss=(); lifeboat_walls=(); lifeboat_rss=()
+for i in $(seq 1 "$runs"); do
+  rm -f "$work"/e.db "$work"/l.db; sync
+  r=($(measure etcdctl 1 0 "$bin/etcdctl" --endpoints "$ENDPOINT" snapshot save "$work/e.db"))
+  etcdctl_walls+=("${r[1]}"); etcdctl_rss+=("${r[2]}")
+  sync
+  r=($(measure lifeboat 1 0 "$lifeboat" --endpoints "$ENDPOINT" snapshot save "$work/l.db"))
+  lifeboat_walls+=("${r[1]}"); lifeboat_rss+=("${r[2]}")
+done
+size_bytes=$(stat -c %s "$work/l.db")
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ew=$(median "${etcdctl_walls[@]}"); lw=$(median "${lifeboat_walls[@]}")
+er=$(median "${etcdctl_rss[@]}"); lr=$(median "${lifeboat_rss[@]}")
+printf '\nsnapshot size: %s bytes; runs: %s each, alternating\n\n' "$size_bytes" "$runs"
+printf '| tool | wall s (median) | MB/s | peak RSS MB |\n|---|---|---|---|\n'
+awk -v s="$size_bytes" -v w="$ew" -v r="$er" 'BEGIN { printf "| etcdctl snapshot save | %s | %.0f | %s |\n", w, s / 1e6 / w, r }'
+awk -v s="$size_bytes" -v w="$lw" -v r="$lr" 'BEGIN { printf "| lifeboat snapshot save | %s | %.0f | %s |\n", w, s / 1e6 / w, r }'
+awk -v e="$ew" -v l="$lw" 'BEGIN { printf "\nthroughput ratio lifeboat/etcdctl: %.2fx (>= 0.95 is the target)\n", e / l }'
+echo "all walls: etcdctl ${etcdctl_walls[*]}; lifeboat ${lifeboat_walls[*]}"
