@@ -1,6 +1,5 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.cli.snapshot.StatusCommand;
 import io.lifeboat.cli.snapshot.StatusRequest;
 import io.lifeboat.cli.snapshot.StatusRunner;
 import java.io.PrintStream;
@@ -56,16 +55,7 @@ public final class Lifeboat {
   }
 
   private static OutputFormat requestedFormat(Object command) {
-    if (command instanceof StatusCommand s) {
-      return s.requestedFormat();
-    }
-    if (command instanceof io.lifeboat.cli.snapshot.SaveCommand s) {
-      return s.requestedFormat();
-    }
-    if (command instanceof io.lifeboat.cli.snapshot.RestoreCommand r) {
-      return r.requestedFormat();
-    }
-    return OutputFormat.TABLE;
+    return command instanceof OutputOptions.Holder h ? h.output().formatForErrors() : OutputFormat.TABLE;
   }
 
   private int usageError(ParameterException e, String[] args) {

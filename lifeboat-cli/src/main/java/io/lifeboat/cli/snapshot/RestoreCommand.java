@@ -1,10 +1,11 @@
 package io.lifeboat.cli.snapshot;
 
-import io.lifeboat.cli.OutputFormat;
+import io.lifeboat.cli.OutputOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
           + " the revision jump forward and relist, instead of serving stale caches."
     },
     mixinStandardHelpOptions = true)
-public final class RestoreCommand implements Callable<Integer> {
+public final class RestoreCommand implements Callable<Integer>, OutputOptions.Holder {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE|NAME",
@@ -77,20 +78,15 @@ public final class RestoreCommand implements Callable<Integer> {
       description = "Move an existing non-empty data directory aside to <dir>.lifeboat-backup-<time> instead of refusing. Nothing is deleted.")
   boolean force;
 
-  @Option(names = {"-w", "--write-out"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = "Output: table or json (default: ${DEFAULT-VALUE}).")
-  String writeOut;
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() throws Exception {
     return RestoreRunner.run(this, spec);
   }
 
-  public OutputFormat requestedFormat() {
-    try {
-      return OutputFormat.parse(writeOut);
-    } catch (RuntimeException e) {
-      return OutputFormat.TABLE;
-    }
+  @Override
+  public OutputOptions output() {
+    return output;
   }
 }

@@ -28,7 +28,7 @@ final class RestoreRunner {
   private RestoreRunner() {}
 
   static int run(RestoreCommand c, CommandSpec spec) throws IOException {
-    OutputFormat format = OutputFormat.parse(c.writeOut);
+    OutputFormat format = c.output.format();
     if (format == OutputFormat.SIMPLE) {
       throw new UsageException("snapshot restore writes table or json, not simple");
     }

@@ -1,9 +1,10 @@
 package io.lifeboat.cli.snapshot;
 
-import io.lifeboat.cli.OutputFormat;
+import io.lifeboat.cli.OutputOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Spec;
           + " forced to disk, its sha256 trailer and every bbolt page checked, then renamed into place (mode 0600)."
     },
     mixinStandardHelpOptions = true)
-public final class SaveCommand implements Callable<Integer> {
+public final class SaveCommand implements Callable<Integer>, OutputOptions.Holder {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
@@ -33,9 +34,7 @@ public final class SaveCommand implements Callable<Integer> {
       description = "Snapshot name (default: etcd-snapshot-<UTC yyyy-MM-dd'T'HH-mm-ss'Z'>). Never overwrites an existing snapshot.")
   String name;
 
-  @Option(names = {"-w", "--write-out"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = "Output: table (a summary line) or json (the snapshot's metadata) (default: ${DEFAULT-VALUE}).")
-  String writeOut;
+  @Mixin OutputOptions output;
 
   @Option(names = "--attempts", paramLabel = "N", defaultValue = "3",
       description = "Streams to try in all, moving to the next healthy member after a failure (default: ${DEFAULT-VALUE}).")
@@ -50,11 +49,8 @@ public final class SaveCommand implements Callable<Integer> {
     return SaveRunner.run(this, spec);
   }
 
-  public OutputFormat requestedFormat() {
-    try {
-      return OutputFormat.parse(writeOut);
-    } catch (RuntimeException e) {
-      return OutputFormat.TABLE;
-    }
+  @Override
+  public OutputOptions output() {
+    return output;
   }
 }

@@ -28,7 +28,7 @@ final class SaveRunner {
   private SaveRunner() {}
 
   static int run(SaveCommand command, CommandSpec spec) throws Exception {
-    OutputFormat format = OutputFormat.parse(command.writeOut);
+    OutputFormat format = command.output.format();
     if (format == OutputFormat.SIMPLE) {
       throw new UsageException("snapshot save writes table or json, not simple");
     }

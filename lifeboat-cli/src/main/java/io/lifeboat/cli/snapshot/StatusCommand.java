@@ -1,10 +1,11 @@
 package io.lifeboat.cli.snapshot;
 
-import io.lifeboat.cli.OutputFormat;
+import io.lifeboat.cli.OutputOptions;
 import io.lifeboat.etcd.snapshot.TrailerPolicy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,15 +19,13 @@ import picocli.CommandLine.Spec;
       "Reads the file in pure Java; every bbolt page reached is checked."
     },
     mixinStandardHelpOptions = true)
-public final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand implements Callable<Integer>, OutputOptions.Holder {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The snapshot file (as written by `etcdctl snapshot save` or Lifeboat).")
   Path file;
 
-  @Option(names = {"-w", "--write-out"}, paramLabel = "FORMAT", defaultValue = "table",
-      description = "Output format: table, json or simple (default: ${DEFAULT-VALUE}).")
-  String writeOut;
+  @Mixin OutputOptions output;
 
   @Option(names = "--skip-hash-check",
       description = "Do not check the sha256 trailer: exactly etcdctl's work. By default a trailer that does not match fails with exit code 3.")
@@ -34,17 +33,14 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StatusRequest request = new StatusRequest(file, OutputFormat.parse(writeOut),
+    StatusRequest request = new StatusRequest(file, output.format(),
         skipHashCheck ? TrailerPolicy.SKIP : TrailerPolicy.VERIFY);
     return StatusRunner.run(request, spec.commandLine().getOut());
   }
 
   /** The output format this invocation asked for, so failures can be reported in it. */
-  public OutputFormat requestedFormat() {
-    try {
-      return OutputFormat.parse(writeOut);
-    } catch (RuntimeException e) {
-      return OutputFormat.TABLE;
-    }
+  @Override
+  public OutputOptions output() {
+    return output;
   }
 }
