@@ -25,13 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bbolt database file opened read-only, such as an etcd snapshot (whose 32-byte sha256 trailer is ignored).
- * Pages are read on demand with positional reads; nothing proportional to the file size is held in memory.
+ * Pages are read on demand with positional reads, through a bounded read-ahead ({@link PageReader}, 4 MiB) while the
+ * reader moves forward; nothing proportional to the file size is held in memory.
  * Every malformed structure ends in {@link CorruptFileException}. Cursors are not thread-safe; the file is.
  */
 public final class BoltFile implements AutoCloseable {
   private final Path path;
   private final FileChannel channel;
   private final Meta meta;
+  private final PageReader pages;
   /** Bucket value location (file offset) to the identity of the bucket holding it: a bucket has one parent. */
   private final Map<Long, Long> valueParents = new ConcurrentHashMap<>();
   /** Root page to the location of the bucket value naming it: a tree has one bucket. */
@@ -41,6 +43,7 @@ public final class BoltFile implements AutoCloseable {
     this.path = path;
     this.channel = channel;
     this.meta = meta;
+    this.pages = new PageReader(path, channel);
     // The top-level tree belongs to the meta page: no bucket value may name it.
     rootOwners.put(meta.rootPageId(), -1L);
   }
@@ -81,6 +84,7 @@ public final class BoltFile implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    pages.release();
     channel.close();
   }
 
@@ -253,9 +257,7 @@ public final class BoltFile implements AutoCloseable {
     page.count = 0;
     page.flags = 0;
     page.ensureCapacity(pageSize, 0);
-    ByteBuffer bb = page.buffer();
-    bb.clear().limit(pageSize);
-    readFully(path, channel, bb, offset);
+    pages.read(page.array(), 0, pageSize, offset);
     long id = page.header64(0);
     int flags = page.u16(8);
     int count = page.u16(10);
@@ -280,9 +282,7 @@ public final class BoltFile implements AutoCloseable {
     page.overflow = overflow;
     if (overflow > 0) {
       page.ensureCapacity((int) length, pageSize);
-      bb = page.buffer();
-      bb.clear().position(pageSize).limit((int) length);
-      readFully(path, channel, bb, offset + pageSize);
+      pages.read(page.array(), pageSize, (int) length - pageSize, offset + pageSize);
       page.length = (int) length;
     }
     page.validate(this);

@@ -10,9 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Bulk-loads one B+tree from elements arriving in strictly increasing key order. Each level keeps only its open page;
- * a full page is written at once and its (first key, page id) is pushed into the level above. {@link #finish} closes
- * the levels bottom-up until one root remains. Memory is one page per level, whatever the number of elements.
+ * Bulk-loads one B+tree from elements arriving in strictly increasing key order. Each level keeps only its open node;
+ * a full node is written at once and its (first key, page id) is pushed into the level above. {@link #finish} closes
+ * the levels bottom-up until one root remains. Memory is one node per level, whatever the number of elements.
+ *
+ * <p>A leaf node may span up to {@code maxLeafPages} pages (a page with overflow, as bbolt itself writes nodes of more
+ * than a page). When the next element does not fit the node's last page, the node ends there only if that wastes at
+ * most an eighth of a page; otherwise it grows by a page. Rows of a few KB (etcd's values often are) would otherwise
+ * leave most of a page empty after each one: with single-page leaves the file is about 40% bigger than its data.
  */
 final class TreeBuilder {
   /** bbolt's minKeysPerPage for branch nodes. */
@@ -20,14 +25,29 @@ final class TreeBuilder {
 
   private final PageOutput out;
   private final int pageSize;
+  /** Largest leaf node, in bytes, that elements are packed into; bigger elements get a leaf of their own. */
+  private final long maxLeafBytes;
+  /** Unused bytes at the end of a leaf node's last page that are accepted to end the node there. */
+  private final int acceptedSlack;
   /** Index 0 is the leaf level. */
   private final List<PageBuilder> levels = new ArrayList<>();
   private boolean finished;
 
+  /** A tree whose leaf nodes are one page each (with overflow only for an element bigger than a page). */
   TreeBuilder(PageOutput out) {
+    this(out, 1);
+  }
+
+  /** A tree whose leaf nodes pack elements into up to {@code maxLeafPages} pages. */
+  TreeBuilder(PageOutput out, int maxLeafPages) {
+    if (maxLeafPages < 1) {
+      throw new IllegalArgumentException("maxLeafPages " + maxLeafPages + " must be at least 1");
+    }
     this.out = out;
     this.pageSize = out.pageSize();
-    levels.add(new PageBuilder(true, pageSize));
+    this.maxLeafBytes = (long) maxLeafPages * pageSize;
+    this.acceptedSlack = pageSize / 8;
+    levels.add(new PageBuilder(true, Math.toIntExact(maxLeafBytes)));
   }
 
   /** Adds a leaf element; {@code value} is read from its position to its limit and left unchanged. */
@@ -46,8 +66,8 @@ final class TreeBuilder {
     PageBuilder page = levels.get(level);
     if (page.isLeaf()) {
       long elementSize = (long) LEAF_PAGE_ELEMENT_SIZE + klen + value.remaining();
-      if (PAGE_HEADER_SIZE + elementSize > pageSize) {
-        // Bigger than a page on its own: a leaf of one element with overflow pages, its value streamed.
+      if (PAGE_HEADER_SIZE + elementSize > maxLeafBytes) {
+        // Bigger than a leaf node may be: a leaf of one element with overflow pages, its value streamed.
         if (page.count() > 0) {
           flush(level);
         }
@@ -55,8 +75,13 @@ final class TreeBuilder {
         add(level + 1, 0, key, klen, null, pgid);
         return;
       }
-      if (!page.fits(elementSize)) {
-        flush(level);
+      if (page.count() > 0) {
+        long size = page.size();
+        long allocated = (size + pageSize - 1) / pageSize * pageSize;
+        if (size + elementSize > allocated
+            && (allocated - size <= acceptedSlack || size + elementSize > maxLeafBytes)) {
+          flush(level);
+        }
       }
       page.addLeaf(elementFlags, key, klen, value);
     } else {
