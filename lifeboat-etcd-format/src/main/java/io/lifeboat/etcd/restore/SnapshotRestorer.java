@@ -6,10 +6,10 @@ import io.lifeboat.etcd.snapshot.CorruptSnapshotException;
 import io.lifeboat.etcd.snapshot.SnapshotTrailer;
 import io.lifeboat.etcd.snapshot.TrailerCheck;
 import io.lifeboat.etcd.snapshot.TrailerPolicy;
+import io.lifeboat.etcd.snapshot.TrailerVerification;
 import io.lifeboat.etcd.wal.BootstrapWal;
 import io.lifeboat.etcd.wal.SnapFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -91,9 +89,7 @@ public final class SnapshotRestorer {
             "%s: snapshot missing hash but --skip-hash-check=false (the file has no sha256 trailer,"
                 + " as a copied member/snap/db; restore it with --skip-hash-check)", snapshot.getFileName()));
       }
-      CompletableFuture<TrailerCheck> trailer = request.trailerPolicy() == TrailerPolicy.VERIFY
-          ? CompletableFuture.supplyAsync(() -> verify(snapshot, channel), SnapshotRestorer::runOnDaemon)
-          : CompletableFuture.completedFuture(hasTrailer ? TrailerCheck.SKIPPED : TrailerCheck.ABSENT);
+      TrailerVerification trailer = TrailerVerification.start(snapshot, channel, request.trailerPolicy());
 
       List<Path> temporaries = new ArrayList<>();
       try {
@@ -116,10 +112,10 @@ public final class SnapshotRestorer {
               .rewrite(tmpSnapDir.resolve("db"));
         } catch (IOException | RuntimeException e) {
           // A damaged file is usually damaged for the trailer too; the trailer says it more plainly.
-          joinTrailer(trailer);
+          trailer.await();
           throw e;
         }
-        TrailerCheck check = joinTrailer(trailer);
+        TrailerCheck check = trailer.await();
 
         Choice choice = chooseTarget(request.targetVersion(), copied);
         progress.step("writing the WAL and the .snap file");
@@ -210,33 +206,5 @@ public final class SnapshotRestorer {
 
   private static String truncate(String s) {
     return s.length() <= 32 ? s : s.substring(0, 29) + "...";
-  }
-
-  private static TrailerCheck verify(Path file, FileChannel channel) {
-    try {
-      return SnapshotTrailer.verify(file, channel);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void runOnDaemon(Runnable task) {
-    Thread thread = new Thread(task, "lifeboat-restore-sha256");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private static TrailerCheck joinTrailer(CompletableFuture<TrailerCheck> trailer) throws IOException {
-    try {
-      return trailer.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof UncheckedIOException u) {
-        throw u.getCause();
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
   }
 }

@@ -7,7 +7,6 @@ import io.lifeboat.bbolt.Cursor;
 import io.lifeboat.etcd.mvcc.Revision;
 import io.lifeboat.etcd.schema.Buckets;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.zip.CRC32C;
 
 /**
@@ -30,8 +27,8 @@ import java.util.zip.CRC32C;
  * also pulls a cold file into the page cache ahead of the tree walk's scattered reads.
  */
 public final class SnapshotInspector {
-  /** Below this size a second thread costs more than it saves. */
-  private static final long PARALLEL_THRESHOLD = 32L << 20;
+  /** Below this size reading ahead costs more than it saves. */
+  private static final long READ_AHEAD_THRESHOLD = 32L << 20;
 
   private SnapshotInspector() {}
 
@@ -47,53 +44,18 @@ public final class SnapshotInspector {
     Objects.requireNonNull(policy, "policy");
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long fileSize = channel.size();
-      boolean hasTrailer = SnapshotTrailer.present(fileSize);
-      boolean verify = policy == TrailerPolicy.VERIFY && hasTrailer;
-      CompletableFuture<TrailerCheck> trailer;
-      if (verify && fileSize >= PARALLEL_THRESHOLD) {
-        trailer = CompletableFuture.supplyAsync(() -> verifyUnchecked(file, channel), SnapshotInspector::runOnDaemon);
-      } else if (verify) {
-        trailer = CompletableFuture.completedFuture(SnapshotTrailer.verify(file, channel));
-      } else {
-        trailer = CompletableFuture.completedFuture(hasTrailer ? TrailerCheck.SKIPPED : TrailerCheck.ABSENT);
-      }
+      TrailerVerification trailer = TrailerVerification.start(file, channel, policy);
       Walk walk;
       // Without a trailer check nothing reads the file sequentially; a read-ahead does it instead.
-      long readAheadLength = trailer.isDone() && fileSize >= PARALLEL_THRESHOLD ? fileSize : 0;
+      long readAheadLength = !trailer.readsFile() && fileSize >= READ_AHEAD_THRESHOLD ? fileSize : 0;
       try (ReadAhead ignored = ReadAhead.start(channel, readAheadLength)) {
         walk = walk(file);
       } catch (CorruptSnapshotException e) {
         // A damaged file is usually damaged for the trailer too; the trailer says it more plainly.
-        joinTrailer(trailer);
+        trailer.await();
         throw e;
       }
-      TrailerCheck check = joinTrailer(trailer);
-      return walk.report(file, fileSize, check);
-    }
-  }
-
-  private static TrailerCheck verifyUnchecked(Path file, FileChannel channel) {
-    try {
-      return SnapshotTrailer.verify(file, channel);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void runOnDaemon(Runnable task) {
-    Thread thread = new Thread(task, "lifeboat-sha256");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private static TrailerCheck joinTrailer(CompletableFuture<TrailerCheck> trailer) throws IOException {
-    try {
-      return trailer.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof UncheckedIOException u) {
-        throw u.getCause();
-      }
-      throw e;
+      return walk.report(file, fileSize, trailer.await());
     }
   }
 
