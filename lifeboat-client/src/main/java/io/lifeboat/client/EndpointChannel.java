@@ -12,7 +12,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -38,6 +43,7 @@ final class EndpointChannel implements AutoCloseable {
 
   private final URI endpoint;
   private final ManagedChannel channel;
+  private final EventLoopGroup eventLoop;
   private final Optional<String> user;
   private final Optional<Secret> password;
   private final Duration dialTimeout;
@@ -48,12 +54,14 @@ final class EndpointChannel implements AutoCloseable {
   private EndpointChannel(
       URI endpoint,
       ManagedChannel channel,
+      EventLoopGroup eventLoop,
       Optional<String> user,
       Optional<Secret> password,
       Duration dialTimeout,
       Duration commandTimeout) {
     this.endpoint = endpoint;
     this.channel = channel;
+    this.eventLoop = eventLoop;
     this.user = user;
     this.password = password;
     this.dialTimeout = dialTimeout;
@@ -62,8 +70,16 @@ final class EndpointChannel implements AutoCloseable {
 
   static EndpointChannel open(
       URI endpoint, Optional<SslContext> tls, ConnectionSettings settings) {
+    // One event-loop thread of our own per member, stopped by close(). gRPC's shared group lingers
+    // a second after the last channel and its selector thread, parked in native code, makes the
+    // JVM wait ~300 ms at System.exit for it to block; a channel uses one event loop anyway.
+    EventLoopGroup eventLoop =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("lifeboat-grpc", true), NioIoHandler.newFactory());
     NettyChannelBuilder builder =
         NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
+            .eventLoopGroup(eventLoop)
+            .channelType(NioSocketChannel.class)
             .withOption(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, settings.dialTimeout().toMillis()))
@@ -81,9 +97,17 @@ final class EndpointChannel implements AutoCloseable {
     } else {
       builder.usePlaintext();
     }
+    ManagedChannel channel;
+    try {
+      channel = builder.build();
+    } catch (RuntimeException | Error e) {
+      eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
     return new EndpointChannel(
         endpoint,
-        builder.build(),
+        channel,
+        eventLoop,
         settings.user(),
         settings.password(),
         settings.dialTimeout(),
@@ -167,6 +191,8 @@ final class EndpointChannel implements AutoCloseable {
     channel.shutdownNow();
     try {
       channel.awaitTermination(2, TimeUnit.SECONDS);
+      // No quiet period: the channel is gone, nothing else runs on this loop.
+      eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -92,6 +92,22 @@ final class Failures {
               network.get()),
           failure);
     }
+    boolean connectionLost = status.getCode() == Status.Code.UNAVAILABLE
+        || (status.getCode() == Status.Code.UNKNOWN
+            && (find(failure, java.nio.channels.ClosedChannelException.class) != null
+                || description.toLowerCase(Locale.ROOT).contains("channel closed")));
+    if (connectionLost && bytesSoFar <= 0) {
+      // An established connection that broke (the member died or restarted) is as unreachable as
+      // one that never connected.
+      return new EtcdUnavailableException(
+          String.format(
+              Locale.ROOT,
+              "%s: unreachable (%s failed: %s)",
+              endpoint,
+              operation,
+              shorten(description.isEmpty() ? describe(failure) : description)),
+          failure);
+    }
     if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
       return new EtcdUnavailableException(
           String.format(

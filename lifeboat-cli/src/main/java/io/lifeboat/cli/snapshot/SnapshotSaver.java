@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
@@ -102,10 +104,23 @@ public final class SnapshotSaver {
       try {
         StreamedSnapshot streamed = client.streamSnapshot(source.endpoint(), pending.channel(),
             progress.apply(source.dbSize()));
-        pending.channel().force(true);
         // The client checked the trailer as the bytes passed; a walk of every page is the final check.
-        SnapshotReport report = SnapshotInspector.inspect(pending.temporaryPath(), TrailerPolicy.SKIP)
-            .withTrailer(TrailerCheck.VALID);
+        // The walk reads the page cache, so it runs while the file is forced to disk, not after.
+        FutureTask<Void> force = new FutureTask<>(() -> {
+          pending.channel().force(true);
+          return null;
+        });
+        Thread forcing = new Thread(force, "lifeboat-force");
+        forcing.setDaemon(true);
+        forcing.start();
+        SnapshotReport report;
+        try {
+          report = SnapshotInspector.inspect(pending.temporaryPath(), TrailerPolicy.SKIP)
+              .withTrailer(TrailerCheck.VALID);
+        } finally {
+          // Never truncate for a retry, nor commit, before the force has ended; its failure comes first.
+          awaitForce(force);
+        }
         attempts.add(String.format(Locale.ROOT, "attempt %d: member %x at %s: ok", attempt, source.memberId(),
             source.endpoint()));
         return new Streamed(source, report, streamed.size(), streamed.sha256(), attempts);
@@ -132,6 +147,37 @@ public final class SnapshotSaver {
         new SnapshotMetadata.EtcdFacts(m.endpoint().toString(), Long.toHexString(m.memberId()),
             Long.toHexString(m.clusterId()), m.serverVersion(), s.report().status().revision(),
             s.report().status().totalKey(), s.report().status().hash(), m.dbSize()));
+  }
+
+  /** Waits for the force, even when interrupted; throws what it failed with. */
+  private static void awaitForce(FutureTask<Void> force) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          force.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IOException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private static void pause(Duration d) throws InterruptedIOException {
