@@ -1,6 +1,10 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.etcd.snapshot.CorruptSnapshotException;
+import io.lifeboat.repository.IntegrityException;
+import io.lifeboat.repository.MetadataException;
+import io.lifeboat.repository.StoreException;
+import io.lifeboat.repository.crypto.KeyFileException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -24,8 +28,19 @@ public enum ExitCode {
 
   /** The exit code for a failure that reached the command line. */
   public static ExitCode of(Throwable failure) {
-    if (failure instanceof CorruptSnapshotException) {
+    if (failure instanceof CorruptSnapshotException
+        || failure instanceof IntegrityException
+        || failure instanceof MetadataException) {
       return INTEGRITY;
+    }
+    if (failure instanceof StoreException s) {
+      return switch (s.reason()) {
+        case BUCKET_MISSING, BAD_CREDENTIALS, ACCESS_DENIED, WRONG_REGION, UNREACHABLE -> USAGE;
+        default -> FAILED;
+      };
+    }
+    if (failure instanceof KeyFileException) {
+      return USAGE;
     }
     if (failure instanceof UsageException
         || failure instanceof io.lifeboat.client.ConnectionException

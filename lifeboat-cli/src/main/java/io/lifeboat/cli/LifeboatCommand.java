@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.cli.key.KeyCommand;
 import io.lifeboat.cli.snapshot.SnapshotCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Mixin;
     description = "etcd backup and disaster recovery for Kubernetes.",
     mixinStandardHelpOptions = true,
     versionProvider = LifeboatCommand.VersionProvider.class,
-    subcommands = {SnapshotCommand.class, VersionCommand.class},
+    subcommands = {SnapshotCommand.class, KeyCommand.class, VersionCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

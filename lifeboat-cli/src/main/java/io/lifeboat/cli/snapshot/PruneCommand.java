@@ -1,0 +1,45 @@
+package io.lifeboat.cli.snapshot;
+
+import io.lifeboat.cli.S3Options;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "prune",
+    description = {
+      "Apply retention to the Lifeboat snapshots in --dir and, with --s3, in the bucket folder; each location on"
+          + " its own.",
+      "Only snapshots with Lifeboat metadata are considered: files Lifeboat did not write are never deleted, and"
+          + " neither is the newest snapshot, however old."
+    },
+    mixinStandardHelpOptions = true)
+public final class PruneCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--retention", paramLabel = "N|DURATION", required = true,
+      description = "A count (5: keep the newest 5) or an age as RKE writes it (24h, 72h, 1h30m: keep those created"
+          + " within it).")
+  String retention;
+
+  @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
+  boolean dryRun;
+
+  @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${env:LIFEBOAT_SNAPSHOT_DIR:-.}",
+      description = "Directory of named snapshots (env LIFEBOAT_SNAPSHOT_DIR; default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Mixin S3Options s3;
+
+  @Override
+  public Integer call() throws Exception {
+    PruneRequest request = new PruneRequest(dir, s3.config(System.getenv()), Retention.parse(retention), dryRun);
+    return new PruneRunner(Clock.systemUTC(), spec.commandLine().getOut(), spec.commandLine().getErr())
+        .run(request);
+  }
+}

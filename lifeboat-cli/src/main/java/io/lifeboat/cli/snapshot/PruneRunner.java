@@ -1,0 +1,61 @@
+package io.lifeboat.cli.snapshot;
+
+import io.lifeboat.cli.ExitCode;
+import io.lifeboat.repository.ObjectKind;
+import io.lifeboat.repository.SnapshotStore;
+import io.lifeboat.repository.StoreException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/** Runs {@code snapshot prune}: retention applied to each location independently. */
+public final class PruneRunner {
+  private final Clock clock;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  public PruneRunner(Clock clock, PrintWriter out, PrintWriter err) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+  }
+
+  public int run(PruneRequest request) throws StoreException {
+    Instant now = clock.instant();
+    try (StoreLocations locations = StoreLocations.open(request.dir(), request.s3())) {
+      for (StoreLocations.Location l : locations.all()) {
+        prune(l, request, now);
+      }
+    } finally {
+      out.flush();
+      err.flush();
+    }
+    return ExitCode.OK.code();
+  }
+
+  private void prune(StoreLocations.Location l, PruneRequest request, Instant now) throws StoreException {
+    SnapshotStore store = l.store();
+    List<SnapshotCatalog.Entry> entries = SnapshotCatalog.list(store, err::println);
+    List<Instant> created = entries.stream().map(e -> e.metadata().createdAt()).toList();
+    List<SnapshotCatalog.Entry> expired = request.retention().expired(entries, created, now);
+    out.println(String.format(Locale.ROOT, "%s (%s): %d snapshots, %s: %d to delete%s", l.label(), store.location(),
+        entries.size(), request.retention(), expired.size(), request.dryRun() ? " (dry run)" : ""));
+    for (SnapshotCatalog.Entry e : expired) {
+      String what = String.format(Locale.ROOT, "%s (created %s) from %s", e.name(),
+          e.metadata().createdAt().truncatedTo(ChronoUnit.SECONDS), l.label());
+      if (request.dryRun()) {
+        out.println("Would delete " + what);
+        continue;
+      }
+      // Metadata first: an interrupted prune leaves a data object without metadata, never a snapshot that looks
+      // complete and is not.
+      store.delete(e.name(), ObjectKind.METADATA);
+      store.delete(e.name(), e.dataKind());
+      out.println("Deleted " + what);
+    }
+  }
+}
