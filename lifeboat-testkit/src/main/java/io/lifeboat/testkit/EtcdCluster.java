@@ -67,6 +67,8 @@ public final class EtcdCluster implements AutoCloseable {
   private final Duration startTimeout;
   private final Map<String, List<String>> commands;
   private final Map<String, Process> processes = new ConcurrentHashMap<>();
+  /** etcdctl flags for the health check, e.g. {@code --user root:pass} for a restored cluster with auth on. */
+  private List<String> healthCheckAuth = List.of();
   private Client client;
   private boolean closed;
 
@@ -102,6 +104,11 @@ public final class EtcdCluster implements AutoCloseable {
    * @throws AssertionError if a member does not come up, with the tail of its log
    */
   public static EtcdCluster boot(EtcdVersion version, String name, List<EtcdMember> members) {
+    return boot(version, name, members, List.<String>of());
+  }
+
+  private static EtcdCluster boot(EtcdVersion version, String name, List<EtcdMember> members,
+      List<String> healthCheckAuth) {
     requireNonNull(version, "version");
     requireNonNull(members, "members");
     if (members.isEmpty()) {
@@ -124,6 +131,7 @@ public final class EtcdCluster implements AutoCloseable {
     Path workDir = placed.get(0).dataDir().getParent();
     EtcdCluster cluster = new EtcdCluster(version, placed, Optional.empty(), workDir, false, logs,
         Duration.ofSeconds(30), commands);
+    cluster.healthCheckAuth = List.copyOf(healthCheckAuth);
     try {
       placed.forEach(cluster::launch);
       Optional<StartFailure> failure = cluster.awaitHealthy(placed);
@@ -135,6 +143,20 @@ public final class EtcdCluster implements AutoCloseable {
       cluster.stopWithoutCleanup();
       throw e;
     }
+  }
+
+  /**
+   * Like {@link #boot(EtcdVersion, String, List)} for a snapshot with authentication enabled: the
+   * health check (a read) then needs a user, given as etcdctl's {@code --user user:password}.
+   */
+  public static EtcdCluster boot(EtcdVersion version, String name, List<EtcdMember> members, String user) {
+    return boot(version, name, members, List.of("--user", requireNonNull(user, "user")));
+  }
+
+  private String[] healthCheckArgs() {
+    List<String> args = new ArrayList<>(healthCheckAuth);
+    args.addAll(List.of("endpoint", "health", "--dial-timeout=1s", "--command-timeout=2s"));
+    return args.toArray(String[]::new);
   }
 
   /** A loopback port free at the time of the call, for members a test lays out itself. */
@@ -430,7 +452,7 @@ public final class EtcdCluster implements AutoCloseable {
                   tail.contains("address already in use")));
         }
         lastCheck =
-            etcdctlOn(member, "endpoint", "health", "--dial-timeout=1s", "--command-timeout=2s");
+            etcdctlOn(member, healthCheckArgs());
         if (lastCheck.succeeded()) {
           it.remove();
         }

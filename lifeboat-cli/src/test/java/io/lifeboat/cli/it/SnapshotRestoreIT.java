@@ -80,7 +80,7 @@ class SnapshotRestoreIT {
       memberIds.add(result.path("memberId").asText());
     }
 
-    try (EtcdCluster restored = EtcdCluster.boot(version, "restore-3-" + version.displayName(), members)) {
+    try (EtcdCluster restored = EtcdCluster.boot(version, "restore-3-" + version.displayName(), members, "root:s3cret")) {
       assertThat(EtcdViews.keyValues(restored, ROOT)).isEqualTo(sourceView);
       assertThat(leaseIds(restored)).isEqualTo(sourceLeases);
       JsonNode list = EtcdViews.parse(restored.etcdctl("--user", "root:s3cret", "member", "list", "-w", "json")
