@@ -25,7 +25,8 @@ work="$(mktemp -d -t lifeboat-quickstart.XXXXXX)"
 etcd_pid=""
 restored_pid=""
 cleanup() {
-  for pid in $etcd_pid $restored_pid; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  set +e
+  for pid in $etcd_pid $restored_pid; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   rm -rf "$work"
 }
 trap cleanup EXIT
