@@ -1,6 +1,7 @@
 package io.lifeboat.cli.snapshot;
 
 import io.lifeboat.cli.OutputOptions;
+import io.lifeboat.cli.S3Options;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +28,8 @@ public final class RestoreCommand implements Callable<Integer>, OutputOptions.Ho
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "FILE|NAME",
-      description = "The snapshot file, or the name of a snapshot in --dir.")
+      description = "The snapshot file (raw, or gzip/zstd/zip by its magic bytes), or the name of a snapshot in --dir,"
+          + " else in S3 with --s3.")
   String snapshot;
 
   @Option(names = "--dir", paramLabel = "DIR", defaultValue = "${env:LIFEBOAT_SNAPSHOT_DIR:-.}",
@@ -77,6 +79,12 @@ public final class RestoreCommand implements Callable<Integer>, OutputOptions.Ho
   @Option(names = "--force",
       description = "Move an existing non-empty data directory aside to <dir>.lifeboat-backup-<time> instead of refusing. Nothing is deleted.")
   boolean force;
+
+  @Option(names = "--encrypt-key-file", paramLabel = "FILE", defaultValue = "${env:LIFEBOAT_ENCRYPTION_KEY_FILE}",
+      description = "Key file of an encrypted snapshot, from `lifeboat key generate` (env LIFEBOAT_ENCRYPTION_KEY_FILE).")
+  Path keyFile;
+
+  @Mixin S3Options s3;
 
   @Mixin OutputOptions output;
 

@@ -12,7 +12,12 @@ import io.lifeboat.etcd.restore.RestoreResult;
 import io.lifeboat.etcd.restore.SnapshotRestorer;
 import io.lifeboat.etcd.restore.TargetVersion;
 import io.lifeboat.etcd.snapshot.TrailerPolicy;
+import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.SnapshotName;
+import io.lifeboat.repository.SnapshotStore;
+import io.lifeboat.repository.codec.Compression;
+import io.lifeboat.repository.crypto.EncryptionKey;
+import io.lifeboat.repository.s3.S3Config;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Wires {@code snapshot restore}: options to a request, the restorer, and the output. */
@@ -32,7 +38,88 @@ final class RestoreRunner {
     if (format == OutputFormat.SIMPLE) {
       throw new UsageException("snapshot restore writes table or json, not simple");
     }
-    RestoreRequest.Builder builder = RestoreRequest.builder(resolve(c.snapshot, c.dir))
+    Optional<S3Config> s3 = c.s3.config(System.getenv());
+    Path dataDir = c.dataDir != null ? c.dataDir : Path.of(c.name + ".etcd");
+    Path tempDir = tempDirectory(dataDir);
+    Path temp = null;
+    try {
+      Path source;
+      Path asPath = Path.of(c.snapshot);
+      if (Files.isRegularFile(asPath)) {
+        Compression compression = SnapshotDecoder.detect(asPath);
+        if (compression == Compression.NONE) {
+          source = asPath;
+        } else {
+          temp = SnapshotDecoder.createTemp(tempDir, ".lifeboat-restore-");
+          SnapshotDecoder.decodeFile(SnapshotDecoder.silent(asPath.toString(), "file"), asPath, compression, temp);
+          source = temp;
+        }
+      } else {
+        Optional<StoredRef> stored = findStored(c, s3);
+        if (stored.isPresent()) {
+          temp = SnapshotDecoder.createTemp(tempDir, ".lifeboat-restore-");
+          decodeStored(c, s3, stored.get(), temp);
+          source = temp;
+        } else {
+          source = resolve(c.snapshot, c.dir);
+        }
+      }
+      return restore(c, spec, format, source);
+    } finally {
+      if (temp != null) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /** A snapshot name whose metadata is in the location labelled {@code label}. */
+  private record StoredRef(SnapshotName name, String label) {}
+
+  /** The first location holding {@code <NAME>.json}: --dir, else S3 with --s3; empty when none does. */
+  private static Optional<StoredRef> findStored(RestoreCommand c, Optional<S3Config> s3) throws IOException {
+    SnapshotName name;
+    try {
+      name = new SnapshotName(c.snapshot);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    try (StoreLocations locations = StoreLocations.open(c.dir, s3)) {
+      for (StoreLocations.Location l : locations.all()) {
+        if (l.store().exists(name, ObjectKind.METADATA)) {
+          return Optional.of(new StoredRef(name, l.label()));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Fetches, checks (size and sha256 against the metadata) and decodes the stored snapshot into {@code temp}. */
+  private static void decodeStored(RestoreCommand c, Optional<S3Config> s3, StoredRef ref, Path temp)
+      throws IOException {
+    Optional<EncryptionKey> key = c.keyFile == null ? Optional.empty() : Optional.of(EncryptionKey.load(c.keyFile));
+    try (StoreLocations locations = StoreLocations.open(c.dir, s3)) {
+      StoreLocations.Location l = locations.all().stream().filter(x -> x.label().equals(ref.label())).findFirst()
+          .orElseThrow();
+      SnapshotStore store = l.store();
+      SnapshotDecoder.Checks checks = SnapshotDecoder.silent(ref.name().value(),
+          l.label() + " (" + store.location() + ")");
+      SnapshotDecoder.Stored stored = SnapshotDecoder.prepare(checks, store, ref.name(), key);
+      SnapshotDecoder.decode(checks, store, ref.name(), stored, key, temp);
+    }
+  }
+
+  /** Beside the data directory (in its parent), else the system's temporary directory. */
+  private static Path tempDirectory(Path dataDir) {
+    Path parent = dataDir.toAbsolutePath().getParent();
+    if (parent != null && Files.isDirectory(parent) && Files.isWritable(parent)) {
+      return parent;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  private static int restore(RestoreCommand c, CommandSpec spec, OutputFormat format, Path source)
+      throws IOException {
+    RestoreRequest.Builder builder = RestoreRequest.builder(source)
         .name(c.name)
         .initialCluster(c.initialCluster)
         .token(c.initialClusterToken)

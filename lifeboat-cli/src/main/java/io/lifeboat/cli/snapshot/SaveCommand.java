@@ -1,6 +1,7 @@
 package io.lifeboat.cli.snapshot;
 
 import io.lifeboat.cli.OutputOptions;
+import io.lifeboat.cli.S3Options;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,18 @@ public final class SaveCommand implements Callable<Integer>, OutputOptions.Holde
   @Option(names = "--name", paramLabel = "NAME",
       description = "Snapshot name (default: etcd-snapshot-<UTC yyyy-MM-dd'T'HH-mm-ss'Z'>). Never overwrites an existing snapshot.")
   String name;
+
+  @Option(names = "--compress", paramLabel = "none|gzip|zstd|zip",
+      description = "How a named snapshot is stored: <name>.db, <name>.db.gz, <name>.db.zst or RKE's <name>.zip"
+          + " (default: zstd for named snapshots; none, the only choice, with FILE).")
+  String compress;
+
+  @Option(names = "--encrypt-key-file", paramLabel = "FILE",
+      description = "Encrypt a named snapshot (after compression) with this key from `lifeboat key generate`"
+          + " (env LIFEBOAT_ENCRYPTION_KEY_FILE). Not with FILE.")
+  Path keyFile;
+
+  @Mixin S3Options s3;
 
   @Mixin OutputOptions output;
 

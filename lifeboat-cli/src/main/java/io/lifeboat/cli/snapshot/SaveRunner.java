@@ -13,10 +13,16 @@ import io.lifeboat.client.Secret;
 import io.lifeboat.client.SnapshotProgress;
 import io.lifeboat.client.TlsSettings;
 import io.lifeboat.repository.MetadataCodec;
+import io.lifeboat.repository.ObjectKind;
+import io.lifeboat.repository.SnapshotStore;
+import io.lifeboat.repository.codec.Compression;
+import io.lifeboat.repository.crypto.EncryptionKey;
+import io.lifeboat.repository.local.LocalDirectoryStore;
+import io.lifeboat.repository.s3.S3Config;
 import io.lifeboat.repository.SnapshotMetadata;
 import io.lifeboat.repository.SnapshotName;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -46,11 +52,61 @@ final class SaveRunner {
     if (command.attempts < 1 || command.attempts > 100) {
       throw new UsageException("--attempts must be between 1 and 100");
     }
-    SaveRequest request = new SaveRequest(connection, Optional.ofNullable(command.file), command.dir, name,
-        command.attempts, GoDuration.parse("--retry-backoff", command.retryBackoff));
-    if (request.metadataTarget().isPresent() && Files.exists(request.metadataTarget().get())) {
-      throw new UsageException(request.metadataTarget().get() + " already exists; snapshots are never overwritten");
+    Optional<S3Config> s3 = command.s3.config(System.getenv());
+    Compression compression;
+    Optional<EncryptionKey> key = Optional.empty();
+    if (command.file != null) {
+      if (command.compress != null && !command.compress.equals("none")) {
+        throw new UsageException("FILE is written exactly as etcd streams it; --compress needs a named snapshot"
+            + " (--dir and --name instead of FILE)");
+      }
+      if (command.keyFile != null) {
+        throw new UsageException("--encrypt-key-file needs a named snapshot (--dir and --name instead of FILE)");
+      }
+      if (s3.isPresent()) {
+        throw new UsageException("--s3 needs a named snapshot (--dir and --name instead of FILE)");
+      }
+      compression = Compression.NONE;
+    } else {
+      try {
+        compression = command.compress == null ? Compression.DEFAULT : Compression.parse(command.compress);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--compress: " + e.getMessage());
+      }
+      Path keyFile = command.keyFile;
+      if (keyFile == null) {
+        String env = System.getenv(EncryptionKey.ENV_KEY_FILE);
+        keyFile = env == null || env.isBlank() ? null : Path.of(env);
+      }
+      if (keyFile != null) {
+        key = Optional.of(EncryptionKey.load(keyFile));
+      }
     }
+    SaveRequest request = new SaveRequest(connection, Optional.ofNullable(command.file), command.dir, name,
+        command.attempts, GoDuration.parse("--retry-backoff", command.retryBackoff), compression, key);
+    if (request.file().isPresent()) {
+      return save(command, spec, format, request, new LocalDirectoryStore(command.dir), Optional.empty());
+    }
+    try (StoreLocations locations = StoreLocations.open(command.dir, s3)) {
+      SnapshotStore local = null;
+      Optional<SnapshotStore> upload = Optional.empty();
+      for (StoreLocations.Location l : locations.all()) {
+        if (l.store().exists(name, ObjectKind.METADATA) || l.store().exists(name, request.dataKind())) {
+          throw new UsageException(String.format(Locale.ROOT,
+              "snapshot %s already exists in %s; snapshots are never overwritten", name, l.store().location()));
+        }
+        if (l.label().equals(StoreLocations.LOCAL)) {
+          local = l.store();
+        } else {
+          upload = Optional.of(l.store());
+        }
+      }
+      return save(command, spec, format, request, local, upload);
+    }
+  }
+
+  private static int save(SaveCommand command, CommandSpec spec, OutputFormat format, SaveRequest request,
+      SnapshotStore local, Optional<SnapshotStore> upload) throws Exception {
 
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -65,7 +121,7 @@ final class SaveRunner {
       ProgressBar bar = new ProgressBar(err, "Saving", expected);
       return bar::update;
     });
-    SaveResult result = saver.save(request);
+    SaveResult result = saver.save(request, local, upload);
     if (terminal) {
       err.print("\r\033[K");
     }
@@ -78,6 +134,10 @@ final class SaveRunner {
           "Saved snapshot %s to %s (%s, revision %d, %d keys, hash %x) from member %s at %s in %.1fs (%.1f MB/s)",
           m.name(), result.file(), Sizes.human(m.size()), m.etcd().revision(), m.etcd().totalKey(), m.etcd().hash(),
           m.etcd().memberId(), m.etcd().endpoint(), seconds, m.size() / 1e6 / seconds));
+      if (upload.isPresent()) {
+        out.println("Uploaded " + m.file() + " and " + ObjectKind.METADATA.fileName(request.name()) + " to "
+            + upload.get().location());
+      }
     }
     out.flush();
     return ExitCode.OK.code();

@@ -14,12 +14,18 @@ import io.lifeboat.etcd.snapshot.SnapshotReport;
 import io.lifeboat.etcd.snapshot.TrailerCheck;
 import io.lifeboat.etcd.snapshot.TrailerPolicy;
 import io.lifeboat.repository.MetadataCodec;
+import io.lifeboat.repository.ObjectKind;
+import io.lifeboat.repository.ObjectSource;
+import io.lifeboat.repository.SnapshotEncoding;
 import io.lifeboat.repository.SnapshotMetadata;
+import io.lifeboat.repository.SnapshotName;
+import io.lifeboat.repository.SnapshotStore;
+import io.lifeboat.repository.local.LocalDirectoryStore;
 import io.lifeboat.repository.local.PendingFile;
 import io.lifeboat.repository.local.ReplacePolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +61,15 @@ public final class SnapshotSaver {
   }
 
   public SaveResult save(SaveRequest request) throws IOException {
+    return save(request, new LocalDirectoryStore(request.directory()), Optional.empty());
+  }
+
+  /**
+   * Saves, and for a named snapshot stores it encoded in {@code local} (the directory of the request)
+   * and then uploads the same stored object, metadata last, to {@code upload} when given. An upload
+   * failure leaves the local snapshot in place and fails with a {@link SaveFailedException}.
+   */
+  public SaveResult save(SaveRequest request, SnapshotStore local, Optional<SnapshotStore> upload) throws IOException {
     Instant started = clock.instant();
     try (EtcdClient client = EtcdClient.connect(request.connection())) {
       List<EndpointProbe> probes = client.probeAll();
@@ -68,20 +83,41 @@ public final class SnapshotSaver {
       notices.accept(String.format(Locale.ROOT, "Streaming from member %x at %s (%s)",
           choice.chosen().memberId(), choice.chosen().endpoint(), choice.reason()));
 
-      ReplacePolicy policy = request.file().isPresent() ? ReplacePolicy.REPLACE_EXISTING : ReplacePolicy.NEVER_REPLACE;
-      try (PendingFile pending = PendingFile.create(request.target(), policy)) {
-        Streamed streamed = streamWithRetries(client, request, candidates, pending);
-        pending.commit();
-        SnapshotMetadata metadata = metadata(request, started, streamed);
-        Optional<java.nio.file.Path> metadataFile = Optional.empty();
-        if (request.metadataTarget().isPresent()) {
-          try (PendingFile json = PendingFile.create(request.metadataTarget().get(), ReplacePolicy.NEVER_REPLACE)) {
-            json.channel().write(ByteBuffer.wrap(MetadataCodec.encode(metadata)));
-            json.commit();
-          }
-          metadataFile = request.metadataTarget();
+      if (request.file().isPresent()) {
+        try (PendingFile pending = PendingFile.create(request.target(), ReplacePolicy.REPLACE_EXISTING)) {
+          Streamed streamed = streamWithRetries(client, request, candidates, pending);
+          pending.commit();
+          SnapshotMetadata metadata = metadata(request, started, streamed, request.target().getFileName().toString(),
+              streamed.size(), streamed.sha256());
+          return new SaveResult(pending.target(), Optional.empty(), metadata, streamed.attempts(),
+              Duration.between(started, clock.instant()));
         }
-        return new SaveResult(pending.target(), metadataFile, metadata, streamed.attempts(),
+      }
+      // A named snapshot: the raw stream goes to a temporary file that is never committed, then is
+      // stored encoded (the raw file itself when neither compressed nor encrypted would be the same bytes).
+      SnapshotName name = request.name();
+      ObjectKind kind = request.dataKind();
+      try (PendingFile pending = PendingFile.create(request.directory().resolve(name.value() + ".db"),
+          ReplacePolicy.REPLACE_EXISTING)) {
+        Streamed streamed = streamWithRetries(client, request, candidates, pending);
+        EncodedSource encoded = new EncodedSource(pending.temporaryPath(), request.encoding(), name, request.key());
+        local.put(name, kind, encoded);
+        SnapshotMetadata metadata = metadata(request, started, streamed, kind.fileName(name), encoded.size(),
+            encoded.sha256());
+        local.put(name, ObjectKind.METADATA, ObjectSource.ofBytes(MetadataCodec.encode(metadata)));
+        Path stored = request.target();
+        if (upload.isPresent()) {
+          SnapshotStore remote = upload.get();
+          try {
+            remote.put(name, kind, ObjectSource.ofFile(stored));
+            remote.put(name, ObjectKind.METADATA, ObjectSource.ofBytes(MetadataCodec.encode(metadata)));
+          } catch (IOException e) {
+            throw new SaveFailedException(String.format(Locale.ROOT,
+                "uploading %s to %s failed: %s; the local snapshot %s stays in place", name, remote.location(),
+                e.getMessage(), stored), e);
+          }
+        }
+        return new SaveResult(stored, request.metadataTarget(), metadata, streamed.attempts(),
             Duration.between(started, clock.instant()));
       }
     }
@@ -140,10 +176,12 @@ public final class SnapshotSaver {
     throw new SaveFailedException(message, last);
   }
 
-  private SnapshotMetadata metadata(SaveRequest request, Instant started, Streamed s) {
+  private SnapshotMetadata metadata(SaveRequest request, Instant started, Streamed s, String file, long size,
+      String sha256) {
     MemberStatus m = s.source();
-    return new SnapshotMetadata(SnapshotMetadata.FORMAT, request.name().value(), started,
-        request.target().getFileName().toString(), s.size(), s.sha256(), "none", "none",
+    SnapshotEncoding encoding = request.encoding();
+    return new SnapshotMetadata(SnapshotMetadata.FORMAT, request.name().value(), started, file, size, sha256,
+        encoding.compression().value(), encoding.encryption().value(),
         new SnapshotMetadata.EtcdFacts(m.endpoint().toString(), Long.toHexString(m.memberId()),
             Long.toHexString(m.clusterId()), m.serverVersion(), s.report().status().revision(),
             s.report().status().totalKey(), s.report().status().hash(), m.dbSize()));

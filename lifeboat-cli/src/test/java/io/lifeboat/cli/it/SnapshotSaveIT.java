@@ -84,7 +84,7 @@ class SnapshotSaveIT {
       Path snapshots = dir.resolve("snapshots");
       String[] save = {"--endpoints", cluster.endpoints(), "--cacert", tls.caCert().toString(), "--cert",
           tls.clientCert().toString(), "--key", tls.clientKey().toString(), "--user", "root", "--password", "s3cret",
-          "snapshot", "save", "--dir", snapshots.toString(), "--name", "nightly", "-w", "json"};
+          "snapshot", "save", "--dir", snapshots.toString(), "--name", "nightly", "--compress", "none", "-w", "json"};
 
       CommandResult result = LifeboatProcess.run(save);
 
@@ -151,7 +151,7 @@ class SnapshotSaveIT {
       String leader = EtcdViews.leaderIdHex(cluster);
       Path snapshots = dir.resolve("snapshots");
       Process save = LifeboatProcess.start(Map.of(), "--endpoints", cluster.endpoints(), "snapshot", "save",
-          "--dir", snapshots.toString(), "--name", "big", "--retry-backoff", "200ms");
+          "--dir", snapshots.toString(), "--name", "big", "--compress", "none", "--retry-backoff", "200ms");
 
       // Kill the leader once the stream is under way.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
