@@ -10,6 +10,7 @@ import io.lifeboat.repository.SnapshotName;
 import io.lifeboat.repository.SnapshotStore;
 import io.lifeboat.repository.StoreException;
 import io.lifeboat.repository.codec.Compression;
+import io.lifeboat.repository.codec.TrackedInputStream;
 import io.lifeboat.repository.crypto.EncryptionKey;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -114,7 +115,7 @@ final class SnapshotDecoder {
     SnapshotMetadata metadata = s.metadata();
     SnapshotEncoding encoding = s.encoding();
     IOException decodeFailure = null;
-    Layer decrypted = null;
+    TrackedInputStream decrypted = null;
     try (InputStream source = store.get(name, s.kind())) {
       Measured stored = new Measured(source);
       try {
@@ -127,7 +128,7 @@ final class SnapshotDecoder {
             throw checks.fail(DECRYPTION, e.getMessage(), e);
           }
         }
-        decrypted = new Layer(plain);
+        decrypted = new TrackedInputStream(plain);
         try (InputStream raw = encoding.compression().decompress(decrypted, name);
             OutputStream o = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
           raw.transferTo(o);
@@ -152,9 +153,9 @@ final class SnapshotDecoder {
       checks.pass(STORED_SHA256, "ok: " + sha256);
     }
     if (decodeFailure != null) {
-      boolean inDecryption = encoding.encryption().encrypted() && decrypted != null && decrypted.failure != null;
+      boolean inDecryption = encoding.encryption().encrypted() && decrypted != null && decrypted.failure().isPresent();
       throw checks.fail(inDecryption ? DECRYPTION : DECOMPRESSION,
-          (inDecryption ? decrypted.failure : decodeFailure).getMessage(), decodeFailure);
+          (inDecryption ? decrypted.failure().get() : decodeFailure).getMessage(), decodeFailure);
     }
     checks.pass(DECRYPTION, encoding.encryption().encrypted()
         ? "ok: key " + encoding.encryption().keyId().orElseThrow() : "not encrypted");
@@ -264,44 +265,5 @@ final class SnapshotDecoder {
     /** The decoders above close their input; the stored stream is drained afterwards and closed by its owner. */
     @Override
     public void close() {}
-  }
-
-  /** Remembers a failure of the stream below (the decryption layer), so the failed check is named right. */
-  private static final class Layer extends FilterInputStream {
-    IOException failure;
-
-    Layer(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return in.read();
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return in.read(b, off, len);
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        return in.skip(n);
-      } catch (IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
   }
 }

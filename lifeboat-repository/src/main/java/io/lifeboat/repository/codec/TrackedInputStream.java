@@ -47,6 +47,11 @@ public final class TrackedInputStream extends FilterInputStream {
     }
   }
 
+  /** The last failure of the wrapped stream, if it failed. */
+  public java.util.Optional<IOException> failure() {
+    return java.util.Optional.ofNullable(lastFailure);
+  }
+
   /** {@code e} as is when it came from the wrapped stream; otherwise an IntegrityException. */
   public IOException classify(IOException e, String what) {
     IOException source = lastFailure;
