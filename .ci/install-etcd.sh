@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the etcd versions the tests run against, on Debian 12 (bookworm):
+# Installs what the tests need on Debian 12 (bookworm): a JDK 17 and Maven when missing, and the
+# etcd versions the tests run against:
 #  - etcd 3.4 from bookworm, installed system-wide (etcd-server, etcd-client);
 #  - etcd 3.5 from trixie, fetched with `apt-get download` through a private sources list and
 #    apt state directory, unpacked with `dpkg -x` into a cache folder, never installed.
@@ -10,6 +11,15 @@ cache="${LIFEBOAT_CACHE:-$HOME/.cache/lifeboat}"
 etcd35_root="$cache/etcd-3.5"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
+
+need=()
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v /usr/bin/time >/dev/null 2>&1 || need+=(time)
+if [ "${#need[@]}" -gt 0 ]; then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
 
 if ! command -v etcd >/dev/null 2>&1 || ! command -v etcdctl >/dev/null 2>&1; then
   $sudo apt-get update -qq
