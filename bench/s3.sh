@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmark: upload and download of the same ~1 GB snapshot to a loopback S3 server (S3Proxy,
+# filesystem backend) by `aws s3 cp` and by Lifeboat's S3 store (the code `snapshot save --s3` and
+# `restore --s3` run, driven by bench/java/S3Transfer.java), and zstd compression by the `zstd -3`
+# command and by Lifeboat's codec (the code of `save --compress zstd`); alternating, RUNS times.
+#
+# Usage: bench/s3.sh [RUNS (default 3)]      Needs: awscli, zstd (apt-get install awscli zstd)
+# Env:   KEEP_SNAPSHOT=path of the snapshot to move (default: a fresh 1G one); BENCH_NO_BUILD=1.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+runs="${1:-3}"
+command -v aws >/dev/null && command -v zstd >/dev/null || { echo "needs awscli and zstd: apt-get install awscli zstd" >&2; exit 2; }
+work="$(mktemp -d -t lifeboat-bench-s3.XXXXXX)"
+proxy_pid=""
+trap 'stop_etcd; [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; rm -rf "$work"' EXIT
+
+bench_build
+snapshot="${KEEP_SNAPSHOT:-}"
+if [ -z "$snapshot" ] || [ ! -f "$snapshot" ]; then
+  start_etcd /usr/bin "$work"
+  load_bytes 1G >&2
+  snapshot="$work/snapshot.db"
+  ETCDCTL_API=3 etcdctl --endpoints "$ENDPOINT" snapshot save "$snapshot" >/dev/null
+  stop_etcd
+fi
+
+jar="$BENCH_ROOT/lifeboat-cli/target/lifeboat.jar"
+mkdir -p "$work/classes"
+javac -d "$work/classes" -cp "$jar" "$BENCH_ROOT/bench/java/S3Transfer.java"
+lifeboat_java=(java -XX:+UseSerialGC -XX:-UsePerfData -Xmx128m -XX:MaxDirectMemorySize=64m -cp "$jar:$work/classes" S3Transfer)
+
+port="$(free_port)"
+endpoint="http://127.0.0.1:$port"
+export AWS_ACCESS_KEY_ID=benchaccess AWS_SECRET_ACCESS_KEY=benchsecret AWS_DEFAULT_REGION=us-east-1
+mkdir -p "$work/s3data"
+cat > "$work/s3proxy.properties" <<PROPS
+s3proxy.endpoint=$endpoint
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$AWS_ACCESS_KEY_ID
+s3proxy.credential=$AWS_SECRET_ACCESS_KEY
+s3proxy.ignore-unknown-headers=true
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$work/s3data
+PROPS
+java -jar "$BENCH_ROOT/lifeboat-testkit/target/s3proxy/s3proxy.jar" --properties "$work/s3proxy.properties" >"$work/s3proxy.log" 2>&1 &
+proxy_pid=$!
+for _ in $(seq 1 100); do aws --endpoint-url "$endpoint" s3 ls >/dev/null 2>&1 && break; sleep 0.2; done
+aws --endpoint-url "$endpoint" s3 mb s3://bench >/dev/null
+
+declare -A walls rss
+record() { local r; r=($(measure "$1" 1 0 "${@:2}")); walls[$1]+="${r[1]} "; rss[$1]+="${r[2]} "; }
+for i in $(seq 1 "$runs"); do
+  rm -rf "$work/s3data/bench/"*; sync
+  record aws-put aws --endpoint-url "$endpoint" s3 cp "$snapshot" s3://bench/aws.db
+  record lifeboat-put "${lifeboat_java[@]}" put "$endpoint" bench lb "$snapshot"
+  sync
+  record aws-get aws --endpoint-url "$endpoint" s3 cp s3://bench/aws.db "$work/aws.out"
+  record lifeboat-get "${lifeboat_java[@]}" get "$endpoint" bench lb "$work/lb.out"
+  cmp -s "$work/lb.out" "$snapshot" || { echo "lifeboat download differs from the snapshot" >&2; exit 1; }
+  rm -f "$work/aws.out" "$work/lb.out"
+  record zstd-3 zstd -3 -q -f "$snapshot" -o "$work/z.zst"
+  record lifeboat-zstd "${lifeboat_java[@]}" zstd "$snapshot" "$work/l.zst"
+done
+median() { printf '%s\n' $@ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+size=$(stat -c %s "$snapshot")
+printf '\nsnapshot: %s bytes; runs: %s each, alternating; zstd output: zstd -3 %s bytes, lifeboat %s bytes\n\n' \
+  "$size" "$runs" "$(stat -c %s "$work/z.zst")" "$(stat -c %s "$work/l.zst")"
+printf '| operation | wall s (median) | MB/s | peak RSS MB | all walls |\n|---|---|---|---|---|\n'
+for t in aws-put lifeboat-put aws-get lifeboat-get zstd-3 lifeboat-zstd; do
+  w=$(median ${walls[$t]})
+  printf '| %s | %s | %.0f | %s | %s|\n' "$t" "$w" "$(awk -v s="$size" -v w="$w" 'BEGIN { print s / 1e6 / w }')" "$(median ${rss[$t]})" "${walls[$t]}"
+done
+ratio() { awk -v a="$(median ${walls[$1]})" -v b="$(median ${walls[$2]})" 'BEGIN { printf "%.2f", b / a }'; }
+echo
+echo "upload throughput lifeboat/aws: $(ratio lifeboat-put aws-put)x; download: $(ratio lifeboat-get aws-get)x (target >= 1.0x)"
+awk -v a="$(median ${walls[lifeboat-zstd]})" -v b="$(median ${walls[zstd-3]})" 'BEGIN { printf "zstd time lifeboat/zstd -3: %.2fx (target <= 1.2x)\n", a / b }'
