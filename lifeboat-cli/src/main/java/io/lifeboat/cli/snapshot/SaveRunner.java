@@ -82,6 +82,8 @@ final class SaveRunner {
         key = Optional.of(EncryptionKey.load(keyFile));
       }
     }
+    requireWritable(command.file != null ? command.file.toAbsolutePath().getParent() : command.dir,
+        command.file != null ? "FILE" : "--dir");
     SaveRequest request = new SaveRequest(connection, Optional.ofNullable(command.file), command.dir, name,
         command.attempts, GoDuration.parse("--retry-backoff", command.retryBackoff), compression, key);
     if (request.file().isPresent()) {
@@ -141,6 +143,18 @@ final class SaveRunner {
     }
     out.flush();
     return ExitCode.OK.code();
+  }
+
+  /** Refuses, before connecting to etcd, a target directory that cannot take the snapshot. */
+  private static void requireWritable(Path dir, String option) {
+    try {
+      io.lifeboat.repository.local.PendingFile.requireWritableDirectory(dir);
+    } catch (java.io.IOException e) {
+      String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+          ? f.getReason() : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      throw new UsageException(String.format(Locale.ROOT, "%s %s: cannot write a snapshot there (%s)", option, dir,
+          reason));
+    }
   }
 
   static ConnectionSettings connectionSettings(EtcdConnectionOptions o) throws io.lifeboat.client.ConnectionException {

@@ -146,6 +146,21 @@ public final class PendingFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes sure files can be created in {@code dir} (created 0700 if missing), by creating and
+   * deleting a probe file there, so a command can refuse before it does any work.
+   */
+  public static void requireWritableDirectory(Path dir) throws IOException {
+    Path absolute = dir.toAbsolutePath();
+    if (!Files.isDirectory(absolute)) {
+      Files.createDirectories(absolute, DIR_MODE);
+    }
+    byte[] suffix = new byte[6];
+    RANDOM.nextBytes(suffix);
+    Path probe = absolute.resolve(".lifeboat-write-check" + TEMP_MARKER + HexFormat.of().formatHex(suffix));
+    Files.deleteIfExists(Files.createFile(probe, FILE_MODE));
+  }
+
   /** fsync of a directory, so a rename in it survives a power loss. */
   public static void forceDirectory(Path dir) throws IOException {
     try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
