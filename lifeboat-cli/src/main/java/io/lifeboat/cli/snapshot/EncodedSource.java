@@ -31,7 +31,6 @@ import java.util.concurrent.FutureTask;
  */
 final class EncodedSource implements ObjectSource {
   private static final int PIPE = 1 << 20;
-  private static final int BUFFER = 1 << 16;
 
   private final Path raw;
   private final SnapshotEncoding encoding;
@@ -139,16 +138,7 @@ final class EncodedSource implements ObjectSource {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, n))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
+      return SnapshotDecoder.skipByReading(this, n);
     }
 
     @Override

@@ -205,6 +205,23 @@ final class SnapshotDecoder {
     return Files.createTempFile(dir, prefix, ".db");
   }
 
+  /**
+   * Skips by reading, so that a stream that counts and hashes what passes through it also counts
+   * and hashes the skipped bytes (FilterInputStream.skip would bypass it).
+   */
+  static long skipByReading(InputStream in, long n) throws IOException {
+    byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, n))];
+    long skipped = 0;
+    while (skipped < n) {
+      int r = in.read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+      if (r < 0) {
+        break;
+      }
+      skipped += r;
+    }
+    return skipped;
+  }
+
   /** Counts and hashes what passes; remembers a failure of the stream below. */
   static final class Measured extends FilterInputStream {
     final MessageDigest digest;
@@ -245,16 +262,7 @@ final class SnapshotDecoder {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(1, n))];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
+      return SnapshotDecoder.skipByReading(this, n);
     }
 
     @Override
