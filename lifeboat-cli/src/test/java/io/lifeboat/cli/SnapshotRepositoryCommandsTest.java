@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.cli.snapshot.PruneRequest;
 import io.lifeboat.cli.snapshot.PruneRunner;
-import io.lifeboat.cli.snapshot.Retention;
+import io.lifeboat.repository.retention.RetentionPolicy;
 import io.lifeboat.golden.GoldenSnapshots;
 import io.lifeboat.repository.MetadataCodec;
 import io.lifeboat.repository.ObjectKind;
@@ -230,16 +230,17 @@ class SnapshotRepositoryCommandsTest {
     assertThat(zero.exitCode()).isEqualTo(2);
     assertThat(zero.stderr()).contains("at least 1");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.stderr()).contains("invalid duration '3 days'");
+    assertThat(bad.stderr()).contains("retention '3 days' is neither a count");
   }
 
   @Test
   void retention_parse_countOrGoDuration() {
-    assertThat(Retention.parse("5")).isEqualTo(new Retention.Count(5));
-    assertThat(Retention.parse("24h")).isEqualTo(new Retention.MaxAge(Duration.ofHours(24)));
-    assertThat(Retention.parse("1h30m")).isEqualTo(new Retention.MaxAge(Duration.ofMinutes(90)));
-    assertThat(Retention.parse("30m")).isEqualTo(new Retention.MaxAge(Duration.ofMinutes(30)));
-    assertThatThrownBy(() -> Retention.parse("-1h")).isInstanceOf(UsageException.class);
+    assertThat(RetentionPolicy.parse("5")).isEqualTo(new RetentionPolicy.Count(5));
+    assertThat(RetentionPolicy.parse("24h")).isEqualTo(new RetentionPolicy.MaxAge(Duration.ofHours(24)));
+    assertThat(RetentionPolicy.parse("1h30m")).isEqualTo(new RetentionPolicy.MaxAge(Duration.ofMinutes(90)));
+    assertThat(RetentionPolicy.parse("30m")).isEqualTo(new RetentionPolicy.MaxAge(Duration.ofMinutes(30)));
+    assertThatThrownBy(() -> RetentionPolicy.parse("-1h")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(RetentionPolicy.parse("hourly=24,daily=7")).isEqualTo(new RetentionPolicy.Tiered(24, 7, 0, 0));
   }
 
   // ---- verify
@@ -438,7 +439,7 @@ class SnapshotRepositoryCommandsTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     new PruneRunner(Clock.fixed(NOW, ZoneOffset.UTC), new PrintWriter(out), new PrintWriter(err))
-        .run(new PruneRequest(dir, Optional.empty(), Retention.parse(retention), dryRun));
+        .run(new PruneRequest(dir, Optional.empty(), RetentionPolicy.parse(retention), dryRun));
     return out.toString();
   }
 

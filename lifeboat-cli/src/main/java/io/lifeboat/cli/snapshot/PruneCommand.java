@@ -1,6 +1,8 @@
 package io.lifeboat.cli.snapshot;
 
 import io.lifeboat.cli.S3Options;
+import io.lifeboat.cli.UsageException;
+import io.lifeboat.repository.retention.RetentionPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -22,9 +24,10 @@ import picocli.CommandLine.Spec;
 public final class PruneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--retention", paramLabel = "N|DURATION", required = true,
-      description = "A count (5: keep the newest 5) or an age as RKE writes it (24h, 72h, 1h30m: keep those created"
-          + " within it).")
+  @Option(names = "--retention", paramLabel = "N|DURATION|TIERS", required = true,
+      description = "A count (5: keep the newest 5), an age as RKE writes it (24h, 72h, 1h30m: keep those created"
+          + " within it), or tiers (hourly=24,daily=7,weekly=4,monthly=12: the newest of each of the last 24 hours,"
+          + " 7 days, 4 weeks, 12 months, UTC).")
   String retention;
 
   @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
@@ -38,7 +41,13 @@ public final class PruneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PruneRequest request = new PruneRequest(dir, s3.config(System.getenv()), Retention.parse(retention), dryRun);
+    RetentionPolicy policy;
+    try {
+      policy = RetentionPolicy.parse(retention);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--retention: " + e.getMessage());
+    }
+    PruneRequest request = new PruneRequest(dir, s3.config(System.getenv()), policy, dryRun);
     return new PruneRunner(Clock.systemUTC(), spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request);
   }
