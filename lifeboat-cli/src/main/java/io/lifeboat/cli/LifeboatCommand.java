@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.cli.key.KeyCommand;
+import io.lifeboat.cli.server.ServerCommand;
 import io.lifeboat.cli.snapshot.SnapshotCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Mixin;
     description = "etcd backup and disaster recovery for Kubernetes.",
     mixinStandardHelpOptions = true,
     versionProvider = LifeboatCommand.VersionProvider.class,
-    subcommands = {SnapshotCommand.class, KeyCommand.class, VersionCommand.class},
+    subcommands = {SnapshotCommand.class, ServerCommand.class, KeyCommand.class, VersionCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

@@ -4,6 +4,7 @@ import io.lifeboat.cli.ExitCode;
 import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.SnapshotStore;
 import io.lifeboat.repository.StoreException;
+import io.lifeboat.repository.retention.RetentionPolicy;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,8 +41,7 @@ public final class PruneRunner {
   private void prune(StoreLocations.Location l, PruneRequest request, Instant now) throws StoreException {
     SnapshotStore store = l.store();
     List<SnapshotCatalog.Entry> entries = SnapshotCatalog.list(store, err::println);
-    List<Instant> created = entries.stream().map(e -> e.metadata().createdAt()).toList();
-    List<SnapshotCatalog.Entry> expired = request.retention().expired(entries, created, now);
+    List<SnapshotCatalog.Entry> expired = expired(entries, request.retention(), now);
     out.println(String.format(Locale.ROOT, "%s (%s): %d snapshots, %s: %d to delete%s", l.label(), store.location(),
         entries.size(), request.retention(), expired.size(), request.dryRun() ? " (dry run)" : ""));
     for (SnapshotCatalog.Entry e : expired) {
@@ -51,11 +51,24 @@ public final class PruneRunner {
         out.println("Would delete " + what);
         continue;
       }
-      // Metadata first: an interrupted prune leaves a data object without metadata, never a snapshot that looks
-      // complete and is not.
-      store.delete(e.name(), ObjectKind.METADATA);
-      store.delete(e.name(), e.dataKind());
+      delete(store, e);
       out.println("Deleted " + what);
     }
+  }
+
+  /** The entries of one location's catalog (newest first) that {@code policy} lets go at {@code now}. */
+  public static List<SnapshotCatalog.Entry> expired(List<SnapshotCatalog.Entry> newestFirst, RetentionPolicy policy,
+      Instant now) {
+    List<Instant> created = newestFirst.stream().map(e -> e.metadata().createdAt()).toList();
+    return policy.expired(newestFirst, created, now);
+  }
+
+  /**
+   * Deletes one snapshot from a store. Metadata first: an interrupted delete leaves a data object
+   * without metadata, never a snapshot that looks complete and is not.
+   */
+  public static void delete(SnapshotStore store, SnapshotCatalog.Entry e) throws StoreException {
+    store.delete(e.name(), ObjectKind.METADATA);
+    store.delete(e.name(), e.dataKind());
   }
 }

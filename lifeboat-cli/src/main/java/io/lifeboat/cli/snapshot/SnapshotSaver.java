@@ -109,8 +109,7 @@ public final class SnapshotSaver {
         if (upload.isPresent()) {
           SnapshotStore remote = upload.get();
           try {
-            remote.put(name, kind, ObjectSource.ofFile(stored));
-            remote.put(name, ObjectKind.METADATA, ObjectSource.ofBytes(MetadataCodec.encode(metadata)));
+            upload(remote, name, kind, stored, metadata);
           } catch (IOException e) {
             throw new SaveFailedException(String.format(Locale.ROOT,
                 "uploading %s to %s failed: %s; the local snapshot %s stays in place", name, remote.location(),
@@ -121,6 +120,16 @@ public final class SnapshotSaver {
             Duration.between(started, clock.instant()));
       }
     }
+  }
+
+  /**
+   * Uploads a stored snapshot to another location: the data object first, the metadata last, so an
+   * upload that fails half-way never looks like a complete snapshot there.
+   */
+  public static void upload(SnapshotStore remote, SnapshotName name, ObjectKind kind, Path stored,
+      SnapshotMetadata metadata) throws IOException {
+    remote.put(name, kind, ObjectSource.ofFile(stored));
+    remote.put(name, ObjectKind.METADATA, ObjectSource.ofBytes(MetadataCodec.encode(metadata)));
   }
 
   private record Streamed(MemberStatus source, SnapshotReport report, long size, String sha256, List<String> attempts) {}

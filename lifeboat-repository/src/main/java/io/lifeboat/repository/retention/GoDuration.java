@@ -1,5 +1,8 @@
 package io.lifeboat.repository.retention;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -10,7 +13,9 @@ import java.util.regex.Pattern;
  * Rancher write them, both ways.
  */
 public final class GoDuration {
-  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+  // Go also accepts "1.s" and ".5s", and U+03BC (Greek mu) as well as U+00B5 (micro sign) in "µs".
+  private static final Pattern PART = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)");
+  private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
 
   private GoDuration() {}
 
@@ -24,27 +29,31 @@ public final class GoDuration {
     }
     Matcher m = PART.matcher(text);
     int at = 0;
-    double nanos = 0;
+    // Exact decimal arithmetic: doubles turned 1.001s into 1.000999999s and refused Go's largest
+    // duration, 2562047h47m16.854775807s. Fractions below a nanosecond are dropped, as Go does.
+    BigInteger nanos = BigInteger.ZERO;
     while (m.find() && m.start() == at) {
-      double amount = Double.parseDouble(m.group(1));
-      nanos += amount * switch (m.group(2)) {
-        case "ns" -> 1;
-        case "us", "µs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
+      long unit = switch (m.group(2)) {
+        case "ns" -> 1L;
+        case "us", "\u00b5s", "\u03bcs" -> 1_000L;
+        case "ms" -> 1_000_000L;
+        case "s" -> 1_000_000_000L;
+        case "m" -> 60_000_000_000L;
+        default -> 3_600_000_000_000L;
       };
+      nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit))
+          .setScale(0, RoundingMode.DOWN).toBigIntegerExact());
       at = m.end();
     }
     if (at != text.length() || at == 0) {
       throw new IllegalArgumentException(String.format(Locale.ROOT,
           "invalid duration '%s' (use Go syntax such as 500ms, 2s, 5m, 1h30m)", text));
     }
-    if (nanos >= Long.MAX_VALUE) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "duration '%s' is too long", text));
+    if (nanos.compareTo(MAX_NANOS) > 0) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "duration '%s' is too long (at most 2562047h47m16.854775807s)", text));
     }
-    return Duration.ofNanos((long) nanos);
+    return Duration.ofNanos(nanos.longValueExact());
   }
 
   /** Go's {@code Duration.String()}: {@code 24h0m0s}, {@code 1m30s}, {@code 1.5s}, {@code 500ms}, {@code 0s}. */

@@ -126,7 +126,8 @@ public sealed interface RetentionPolicy {
       if (hourly < 0 || daily < 0 || weekly < 0 || monthly < 0) {
         throw new IllegalArgumentException("tier counts must not be negative");
       }
-      if (hourly + daily + weekly + monthly == 0) {
+      // Summed as longs: as ints, four large counts could wrap around to exactly 0.
+      if ((long) hourly + daily + weekly + monthly == 0) {
         throw new IllegalArgumentException("at least one tier must keep something");
       }
     }
