@@ -101,7 +101,7 @@ final class S3Errors {
       if (t instanceof SSLException) {
         return new StoreException(Reason.UNREACHABLE, String.format(Locale.ROOT,
             "%s: TLS with %s failed (%s); for a private CA give --s3-endpoint-ca", operation, endpoint,
-            truncate(t.getMessage())), e);
+            tlsReason(t)), e);
       }
     }
     String message = nullToEmpty(e.getMessage());
@@ -124,5 +124,19 @@ final class S3Errors {
       return "";
     }
     return s.length() <= MAX_DETAIL ? s : s.substring(0, MAX_DETAIL) + "...";
+  }
+
+  /** The JDK's words for an untrusted certificate ("PKIX path building failed: ...") in plain terms. */
+  private static String tlsReason(Throwable ssl) {
+    for (Throwable t = ssl; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertPathBuilderException
+          || nullToEmpty(t.getMessage()).contains("PKIX path building failed")) {
+        return "the server's certificate is not signed by a trusted CA";
+      }
+      if (t instanceof java.security.cert.CertificateExpiredException) {
+        return "the server's certificate has expired";
+      }
+    }
+    return truncate(ssl.getMessage());
   }
 }

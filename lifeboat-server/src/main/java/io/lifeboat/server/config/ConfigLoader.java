@@ -24,7 +24,7 @@ import java.util.Optional;
  *       (an age), overriding the file;
  *   <li>{@code LIFEBOAT_*}, one per setting, overriding everything. An unknown {@code LIFEBOAT_*}
  *       variable is an error, to catch typos; {@code LIFEBOAT_JAVA_OPTS}, {@code LIFEBOAT_DEBUG} and
- *       {@code LIFEBOAT_CACHE_DIR} belong to the launcher and are ignored here.
+ *       {@code LIFEBOAT_CDS_DIR}, {@code LIFEBOAT_JAR} belong to the launcher and are ignored here.
  * </ol>
  *
  * Empty variables count as unset. {@code AWS_*} variables are not read here: without S3 keys the

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  */
 final class EnvironmentOverlay {
   /** Variables the launcher script and CLI read themselves. */
-  private static final Set<String> IGNORED = Set.of("LIFEBOAT_JAVA_OPTS", "LIFEBOAT_DEBUG", "LIFEBOAT_CACHE_DIR");
+  private static final Set<String> IGNORED = Set.of("LIFEBOAT_JAVA_OPTS", "LIFEBOAT_DEBUG", "LIFEBOAT_CDS_DIR", "LIFEBOAT_JAR");
   private static final List<String> S3_FIELDS = List.of("LIFEBOAT_S3_ENDPOINT", "LIFEBOAT_S3_BUCKET_NAME",
       "LIFEBOAT_S3_REGION", "LIFEBOAT_S3_FOLDER", "LIFEBOAT_S3_ACCESS_KEY", "LIFEBOAT_S3_SECRET_KEY",
       "LIFEBOAT_S3_ENDPOINT_CA");

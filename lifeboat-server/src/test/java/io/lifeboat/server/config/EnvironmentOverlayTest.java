@@ -124,7 +124,8 @@ class EnvironmentOverlayTest {
     e.put("LIFEBOAT_LEASE_TTL", "30s");
     e.put("LIFEBOAT_JAVA_OPTS", "-Xmx1g");
     e.put("LIFEBOAT_DEBUG", "1");
-    e.put("LIFEBOAT_CACHE_DIR", "/cache");
+    e.put("LIFEBOAT_CDS_DIR", "/cache");
+    e.put("LIFEBOAT_JAR", "/opt/lifeboat.jar");
     ServerConfig c = env(e);
 
     assertThat(c.etcd()).isEqualTo(new EtcdSettings(java.util.List.of("https://10.0.0.1:2379", "https://10.0.0.2:2379"),

@@ -1,0 +1,159 @@
+package io.lifeboat.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lifeboat.testkit.CertificateAuthority;
+import io.lifeboat.testkit.CommandResult;
+import io.lifeboat.testkit.EtcdCluster;
+import io.lifeboat.testkit.EtcdVersion;
+import io.lifeboat.testkit.FaultyProxy;
+import io.lifeboat.testkit.KubernetesLikeLoader;
+import io.lifeboat.testkit.LoadSpec;
+import io.lifeboat.testkit.S3Server;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code snapshot save --s3} through faults and TLS, from the command line: a fault-injecting proxy
+ * in front of the real S3 server, and the S3 server behind HTTPS with a private CA.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class SnapshotS3FaultsIT {
+  private static final String BUCKET = "lifeboat-faults";
+  private static EtcdCluster etcd;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startEtcd() {
+    etcd = EtcdCluster.builder().version(EtcdVersion.V3_5).name("s3-faults").start();
+    new KubernetesLikeLoader(etcd.client()).load(LoadSpec.bytes(24L << 20));
+  }
+
+  @AfterAll
+  static void stopEtcd() {
+    etcd.close();
+  }
+
+  private static String[] save(Path snapshots, String name, String endpoint, S3Server s3, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--endpoints", etcd.endpoints(), "snapshot", "save", "--dir",
+        snapshots.toString(), "--name", name, "--s3", "--s3-endpoint", endpoint, "--bucket-name", BUCKET,
+        "--region", s3.region(), "--access-key", s3.accessKey(), "--secret-key", s3.secretKey()));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void transientServerErrorsAndResets_areRetried_andTheUploadedObjectMatchesItsMetadata() throws IOException {
+    try (S3Server s3 = S3Server.start(); FaultyProxy proxy = FaultyProxy.start(s3.endpoint())) {
+      s3.createBucket(BUCKET);
+      proxy.inject(FaultyProxy.Fault.status(503), 2, line -> line.startsWith("PUT "));
+      proxy.inject(FaultyProxy.Fault.reset(), 1, line -> line.startsWith("PUT "));
+      Path snapshots = dir.resolve("snapshots");
+
+      CommandResult result = LifeboatProcess.run(save(snapshots, "flaky", proxy.endpoint().toString(), s3,
+          "-w", "json"));
+
+      assertThat(result.exitCode()).as(result.stderr()).isZero();
+      JsonNode metadata = EtcdViews.parse(result.stdout());
+      Path uploaded = objectIn(s3, metadata.path("file").asText());
+      assertThat(sha256(uploaded)).isEqualTo(metadata.path("sha256").asText());
+      assertThat(sha256(snapshots.resolve(metadata.path("file").asText()))).isEqualTo(metadata.path("sha256").asText());
+      assertThat(objectIn(s3, "flaky.json")).isRegularFile();
+      assertThat(result.stdout() + result.stderr()).doesNotContain(s3.secretKey());
+    }
+  }
+
+  @Test
+  void anUploadThatKeepsFailing_exitsOne_keepsTheLocalSnapshot_andLeavesNoCompleteLookingObject() throws IOException {
+    try (S3Server s3 = S3Server.start(); FaultyProxy proxy = FaultyProxy.start(s3.endpoint())) {
+      s3.createBucket(BUCKET);
+      // The bucket check passes; every write fails.
+      proxy.inject(FaultyProxy.Fault.status(500), 10_000, line -> line.startsWith("PUT ") || line.startsWith("POST "));
+      Path snapshots = dir.resolve("snapshots");
+
+      CommandResult result = LifeboatProcess.run(save(snapshots, "doomed", proxy.endpoint().toString(), s3));
+
+      assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(1);
+      assertThat(result.stderr().strip().lines()).last().asString()
+          .contains("uploading doomed").contains("the local snapshot").contains("stays in place");
+      assertThat(result.stdout() + result.stderr()).doesNotContain(s3.secretKey());
+      // Locally complete and sound.
+      assertThat(snapshots.resolve("doomed.json")).isRegularFile();
+      CommandResult verify = LifeboatProcess.run("snapshot", "verify", "doomed", "--dir", snapshots.toString());
+      assertThat(verify.exitCode()).as(verify.stdout() + verify.stderr()).isZero();
+      // In the bucket: no metadata, so nothing that lists as a snapshot.
+      assertThat(objectsIn(s3)).noneMatch(name -> name.equals("doomed.json"));
+      CommandResult ls = LifeboatProcess.run("snapshot", "ls", "--dir", snapshots.toString(), "--s3", "--s3-endpoint",
+          s3.endpoint().toString(), "--bucket-name", BUCKET, "--region", s3.region(), "--access-key", s3.accessKey(),
+          "--secret-key", s3.secretKey());
+      assertThat(ls.exitCode()).as(ls.stderr()).isZero();
+      assertThat(ls.stdout().lines().filter(l -> l.contains("doomed")).toList()).singleElement().asString()
+          .doesNotContain("s3");
+    }
+  }
+
+  @Test
+  void anHttpsEndpointWithAPrivateCa_needsS3EndpointCa_andWorksWithIt() throws IOException {
+    CertificateAuthority ca = CertificateAuthority.create("Lifeboat test S3 CA");
+    Path caFile = ca.writeCertificate(dir.resolve("s3-ca.pem"));
+    try (S3Server s3 = S3Server.startTls(ca)) {
+      s3.createBucket(BUCKET);
+      Path snapshots = dir.resolve("snapshots");
+
+      CommandResult untrusted = LifeboatProcess.run(save(snapshots, "untrusted", s3.endpoint().toString(), s3));
+      assertThat(untrusted.exitCode()).isEqualTo(2);
+      assertThat(untrusted.stderr().strip().lines()).hasSize(1);
+      assertThat(untrusted.stderr()).containsIgnoringCase("certificate").contains("--s3-endpoint-ca");
+      assertThat(snapshots.resolve("untrusted.json")).doesNotExist();
+
+      CommandResult trusted = LifeboatProcess.run(save(snapshots, "trusted", s3.endpoint().toString(), s3,
+          "--s3-endpoint-ca", caFile.toString(), "-w", "json"));
+      assertThat(trusted.exitCode()).as(trusted.stderr()).isZero();
+      JsonNode metadata = EtcdViews.parse(trusted.stdout());
+      assertThat(sha256(objectIn(s3, metadata.path("file").asText()))).isEqualTo(metadata.path("sha256").asText());
+    }
+  }
+
+  private static Path objectIn(S3Server s3, String file) throws IOException {
+    try (Stream<Path> files = Files.walk(s3.dataDir().resolve(BUCKET))) {
+      return files.filter(p -> p.getFileName().toString().equals(file)).findFirst()
+          .orElseThrow(() -> new AssertionError(file + " not in the bucket: " + objectsIn(s3)));
+    }
+  }
+
+  private static List<String> objectsIn(S3Server s3) {
+    try (Stream<Path> files = Files.walk(s3.dataDir().resolve(BUCKET))) {
+      return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
