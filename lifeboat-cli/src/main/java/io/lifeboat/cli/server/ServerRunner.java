@@ -86,6 +86,16 @@ final class ServerRunner {
         .ifPresent(p -> environment.put("LIFEBOAT_CERT", p.toString()));
     etcd.key().filter(p -> given.test("--key"))
         .ifPresent(p -> environment.put("LIFEBOAT_KEY", p.toString()));
+    if (given.test("--dial-timeout")) {
+      environment.put("LIFEBOAT_DIAL_TIMEOUT", io.lifeboat.repository.retention.GoDuration.format(etcd.dialTimeout()));
+    }
+    if (given.test("--command-timeout")) {
+      environment.put("LIFEBOAT_COMMAND_TIMEOUT",
+          io.lifeboat.repository.retention.GoDuration.format(etcd.commandTimeout()));
+    }
+    if (given.test("--insecure-skip-tls-verify")) {
+      environment.put("LIFEBOAT_INSECURE_SKIP_TLS_VERIFY", Boolean.toString(etcd.insecureSkipTlsVerify()));
+    }
     if (given.test("--user") || given.test("--password")) {
       throw new UsageException("the server reads etcd credentials from its configuration (etcd.user and"
           + " etcd.passwordFile, or LIFEBOAT_USER and LIFEBOAT_PASSWORD_FILE), never from flags");

@@ -200,13 +200,16 @@ class ServerIT {
     int port = EtcdCluster.freeLoopbackPort();
     String deadEndpoint = "http://127.0.0.1:" + EtcdCluster.freeLoopbackPort();
     Map<String, String> env = Map.of("LIFEBOAT_ENDPOINTS", deadEndpoint, "LIFEBOAT_SCHEDULE", "3s",
-        "LIFEBOAT_RETRY_BACKOFF", "500ms", "LIFEBOAT_ATTEMPTS", "2", "LIFEBOAT_DIAL_TIMEOUT", "500ms",
+        "LIFEBOAT_RETRY_BACKOFF", "500ms", "LIFEBOAT_ATTEMPTS", "2", "LIFEBOAT_DIAL_TIMEOUT", "5s",
         "LIFEBOAT_SNAPSHOT_DIR", dir.resolve("snapshots").toString(), "LIFEBOAT_ELECTION", "false",
         "LIFEBOAT_LISTEN", "127.0.0.1:" + port, "LIFEBOAT_MAX_SNAPSHOT_AGE", "1s");
-    try (ServerProcess server = ServerProcess.start(dir.resolve("server.log"), port, env, "server")) {
+    // The global flag, given explicitly, overrides the variable.
+    try (ServerProcess server = ServerProcess.start(dir.resolve("server.log"), port, env, "--dial-timeout",
+        "700ms", "server")) {
       List<String> lines = server.awaitCount("Failed to create backup", 2, Duration.ofSeconds(30));
       assertThat(lines).filteredOn(l -> l.contains("Failed to create backup")).first().asString()
-          .contains("level=error").contains("attempt=1 attempts=2").contains(deadEndpoint).contains("retry=\"in 500ms\"");
+          .contains("level=error").contains("attempt=1 attempts=2").contains(deadEndpoint).contains("retry=\"in 500ms\"")
+          .contains("700ms dial timeout");
       assertThat(lines).anyMatch(l -> l.contains("attempt=2 attempts=2") && l.contains("retry=no"));
       assertThat(metric(server.get("/metrics", Optional.empty()).body(),
           "lifeboat_snapshots_failed_total{location=\"local\"}")).isGreaterThanOrEqualTo(2.0);
