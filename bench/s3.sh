@@ -59,7 +59,11 @@ for i in $(seq 1 "$runs"); do
   record lifeboat-get "${lifeboat_java[@]}" get "$endpoint" bench lb "$work/lb.out"
   cmp -s "$work/lb.out" "$snapshot" || { echo "lifeboat download differs from the snapshot" >&2; exit 1; }
   rm -f "$work/aws.out" "$work/lb.out"
+  # Each tool writes a new file, as `snapshot save` does (a temporary file, then a rename): rewriting
+  # a large file in place makes ext4 flush it on close (auto_da_alloc), which would time the disk.
+  rm -f "$work/z.zst" "$work/l.zst"; sync
   record zstd-3 zstd -3 -q -f "$snapshot" -o "$work/z.zst"
+  rm -f "$work/l.zst"; sync
   record lifeboat-zstd "${lifeboat_java[@]}" zstd "$snapshot" "$work/l.zst"
 done
 median() { printf '%s\n' $@ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -40,7 +40,11 @@ public final class S3Transfer {
       case "zstd" -> {
         try (InputStream in = Files.newInputStream(Path.of(args[1]));
             OutputStream out = Compression.ZSTD.compress(Files.newOutputStream(Path.of(args[2])), new SnapshotName("bench"))) {
-          in.transferTo(out);
+          // As EncodedSource feeds the codec in `snapshot save`: 4 MiB writes.
+          byte[] chunk = new byte[4 << 20];
+          for (int n; (n = in.read(chunk)) > 0; ) {
+            out.write(chunk, 0, n);
+          }
         }
       }
       default -> throw new IllegalArgumentException("put, get or zstd");
@@ -48,7 +52,15 @@ public final class S3Transfer {
   }
 
   private static S3Config config(String[] args) {
-    return S3Config.forBucket(args[2]).withEndpoint(URI.create(args[1])).withRegion("us-east-1")
+    S3Config config = S3Config.forBucket(args[2]).withEndpoint(URI.create(args[1])).withRegion("us-east-1")
         .withCredentials(System.getenv("AWS_ACCESS_KEY_ID"), Secret.of(System.getenv("AWS_SECRET_ACCESS_KEY")));
+    // Experiments only: BENCH_PART_MB / BENCH_CONCURRENCY override the defaults the CLI uses.
+    String part = System.getenv("BENCH_PART_MB");
+    String concurrency = System.getenv("BENCH_CONCURRENCY");
+    if (part != null || concurrency != null) {
+      config = config.withTransfer(part == null ? config.partSize() : Integer.parseInt(part) << 20,
+          concurrency == null ? config.concurrency() : Integer.parseInt(concurrency));
+    }
+    return config;
   }
 }

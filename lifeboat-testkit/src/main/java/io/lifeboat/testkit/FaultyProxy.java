@@ -49,7 +49,8 @@ public final class FaultyProxy implements AutoCloseable {
       STATUS,
       RESET,
       DELAY,
-      RESET_MID_RESPONSE
+      RESET_MID_RESPONSE,
+      CORRUPT_REQUEST_BODY
     }
 
     public Fault {
@@ -70,6 +71,11 @@ public final class FaultyProxy implements AutoCloseable {
     /** Waits before forwarding the request (to make a client time out). */
     public static Fault delay(Duration delay) {
       return new Fault(Kind.DELAY, 0, delay, 0);
+    }
+
+    /** Forwards, but flips the bits of the request body's byte at this offset (silent corruption on the way). */
+    public static Fault corruptRequestBody(long offset) {
+      return new Fault(Kind.CORRUPT_REQUEST_BODY, 0, Duration.ZERO, offset);
     }
 
     /** Forwards, but resets the connection after this many response bytes (head included). */
@@ -205,11 +211,12 @@ public final class FaultyProxy implements AutoCloseable {
             return;
           }
           case DELAY -> Thread.sleep(fault.delay().toMillis());
-          case RESET_MID_RESPONSE -> { }
+          case RESET_MID_RESPONSE, CORRUPT_REQUEST_BODY -> { }
         }
       }
       forward(client, in, head, fault != null && fault.kind() == Fault.Kind.RESET_MID_RESPONSE
-          ? fault.afterBytes() : Long.MAX_VALUE);
+          ? fault.afterBytes() : Long.MAX_VALUE,
+          fault != null && fault.kind() == Fault.Kind.CORRUPT_REQUEST_BODY ? fault.afterBytes() : -1);
     } catch (IOException e) {
       // the client or upstream went away; nothing to report
     } catch (InterruptedException e) {
@@ -217,7 +224,7 @@ public final class FaultyProxy implements AutoCloseable {
     }
   }
 
-  private void forward(Socket client, InputStream clientIn, List<String> head, long resetAfter)
+  private void forward(Socket client, InputStream clientIn, List<String> head, long resetAfter, long corruptAt)
       throws IOException {
     try (Socket up = new Socket()) {
       up.connect(upstream, 5000);
@@ -236,7 +243,14 @@ public final class FaultyProxy implements AutoCloseable {
       upOut.flush();
       threads.execute(() -> {
         try {
-          clientIn.transferTo(upOut);
+          byte[] body = new byte[64 * 1024];
+          long at = 0;
+          for (int n; (n = clientIn.read(body)) > 0; at += n) {
+            if (corruptAt >= at && corruptAt < at + n) {
+              body[(int) (corruptAt - at)] ^= (byte) 0xff;
+            }
+            upOut.write(body, 0, n);
+          }
           up.shutdownOutput();
         } catch (IOException e) {
           // the exchange ended

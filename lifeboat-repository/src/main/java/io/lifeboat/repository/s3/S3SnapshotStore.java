@@ -67,8 +67,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Snapshot objects in an S3 bucket under {@code folder/}. Uploads stream: an object that fits one
  * part is one PUT; a larger one (or one of unknown length) is a multipart upload of
- * {@link S3Config#partSize()} parts, {@link S3Config#concurrency()} in flight, each with Content-MD5,
- * memory bounded by {@code partSize * (concurrency + 1)}; on any failure the upload is aborted.
+ * {@link S3Config#partSize()} parts, {@link S3Config#concurrency()} in flight, memory bounded by {@code partSize * (concurrency + 1)}; on any failure the upload is aborted.
+ * Every request body carries one checksum the server verifies: over plain HTTP the SigV4-signed
+ * payload SHA-256 ({@code x-amz-content-sha256}, computed once per part with the CPU's SHA
+ * instructions; the SDK's chunked signing is off, it cost twice the CPU of the whole upload), over
+ * HTTPS, where the SDK sends an unsigned payload, Content-MD5.
  * Downloads stream and resume at the offset reached after a reset, pinned to the object's ETag.
  * Requests are retried by the SDK with exponential backoff up to {@link S3Config#maxAttempts()}.
  * See {@link SnapshotStore} for what survives failures.
@@ -80,10 +83,13 @@ public final class S3SnapshotStore implements SnapshotStore {
   private final S3Client client;
   private final S3Errors errors;
   private final ExecutorService parts;
+  /** HTTPS payloads are unsigned: they get Content-MD5 instead of the signed SHA-256. */
+  private final boolean contentMd5;
 
   private S3SnapshotStore(S3Config config, S3Client client) {
     this.config = config;
     this.client = client;
+    this.contentMd5 = !config.endpoint().map(e -> "http".equalsIgnoreCase(e.getScheme())).orElse(false);
     this.errors = new S3Errors(config);
     AtomicInteger threads = new AtomicInteger();
     this.parts = Executors.newFixedThreadPool(config.concurrency(), r -> {
@@ -123,6 +129,7 @@ public final class S3SnapshotStore implements SnapshotStore {
         .credentialsProvider(credentials)
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .serviceConfiguration(c -> c.chunkedEncodingEnabled(false))
         .overrideConfiguration(o -> o.retryStrategy(retry));
     if (config.endpoint().isPresent()) {
       builder.endpointOverride(config.endpoint().get()).forcePathStyle(true);
@@ -241,7 +248,7 @@ public final class S3SnapshotStore implements SnapshotStore {
   private void putSingle(String key, String operation, byte[] data, int length) throws StoreException {
     try {
       client.putObject(r -> r.bucket(config.bucket()).key(key).contentLength((long) length)
-              .contentType(CONTENT_TYPE).contentMD5(md5(data, length)).ifNoneMatch("*"),
+              .contentType(CONTENT_TYPE).contentMD5(contentMd5 ? md5(data, length) : null).ifNoneMatch("*"),
           RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, CONTENT_TYPE));
     } catch (SdkException e) {
       throw errors.map(operation, e, false);
@@ -336,7 +343,8 @@ public final class S3SnapshotStore implements SnapshotStore {
           throw new CancellationException("upload aborted");
         }
         String etag = client.uploadPart(r -> r.bucket(config.bucket()).key(key).uploadId(uploadId)
-                .partNumber(partNumber).contentLength((long) length).contentMD5(md5(buffer, length)),
+                .partNumber(partNumber).contentLength((long) length)
+                .contentMD5(contentMd5 ? md5(buffer, length) : null),
             RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, length), length,
                 CONTENT_TYPE)).eTag();
         return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
@@ -447,16 +455,25 @@ public final class S3SnapshotStore implements SnapshotStore {
         "%s: the object changed while it was being read; read it again", operation), cause);
   }
 
-  /** Ranged GETs in parallel, delivered in order. */
+  /** A downloaded range: the first {@code length} bytes of a pooled buffer. */
+  private record Range(byte[] buffer, int length) {}
+
+  /**
+   * Ranged GETs in parallel, delivered in order. At most {@code concurrency + 1} part buffers exist
+   * (those in flight and the one being read), reused from part to part: allocating a new one per
+   * part made the collector and the kernel zero a snapshot's worth of memory.
+   */
   private final class ParallelDownload extends InputStream {
     private final String key;
     private final String operation;
     private final String etag;
     private final long size;
     private final int partCount;
-    private final java.util.ArrayDeque<Future<byte[]>> ahead = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Future<Range>> ahead = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<byte[]> pool =
+        new java.util.concurrent.ConcurrentLinkedQueue<>();
     private int nextToSubmit;
-    private byte[] current = new byte[0];
+    private Range current = new Range(new byte[0], 0);
     private int offset;
     private boolean closed;
 
@@ -478,11 +495,13 @@ public final class S3SnapshotStore implements SnapshotStore {
       ahead.add(parts.submit(() -> fetch(start, end)));
     }
 
-    private byte[] fetch(long start, long end) throws StoreException {
-      byte[] buffer = new byte[(int) (end - start + 1)];
+    private Range fetch(long start, long end) throws StoreException {
+      int length = (int) (end - start + 1);
+      byte[] pooled = pool.poll();
+      byte[] buffer = pooled != null && pooled.length >= length ? pooled : new byte[config.partSize()];
       int filled = 0;
       int failures = 0;
-      while (filled < buffer.length) {
+      while (filled < length) {
         long from = start + filled;
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> {
           r.bucket(config.bucket()).key(key).range("bytes=" + from + "-" + end);
@@ -491,10 +510,10 @@ public final class S3SnapshotStore implements SnapshotStore {
           }
         })) {
           int n;
-          while (filled < buffer.length && (n = in.read(buffer, filled, buffer.length - filled)) >= 0) {
+          while (filled < length && (n = in.read(buffer, filled, length - filled)) >= 0) {
             filled += n;
           }
-          if (filled < buffer.length) {
+          if (filled < length) {
             throw new IOException(String.format(Locale.ROOT, "connection closed at byte %d of %d", start + filled,
                 size));
           }
@@ -514,7 +533,7 @@ public final class S3SnapshotStore implements SnapshotStore {
           }
         }
       }
-      return buffer;
+      return new Range(buffer, length);
     }
 
     @Override
@@ -532,21 +551,24 @@ public final class S3SnapshotStore implements SnapshotStore {
       if (len == 0) {
         return 0;
       }
-      while (offset == current.length) {
+      while (offset == current.length()) {
         if (ahead.isEmpty()) {
           return -1;
+        }
+        if (current.buffer().length > 0) {
+          pool.offer(current.buffer());
         }
         current = next();
         offset = 0;
       }
-      int n = Math.min(len, current.length - offset);
-      System.arraycopy(current, offset, b, off, n);
+      int n = Math.min(len, current.length() - offset);
+      System.arraycopy(current.buffer(), offset, b, off, n);
       offset += n;
       return n;
     }
 
-    private byte[] next() throws IOException {
-      Future<byte[]> f = ahead.poll();
+    private Range next() throws IOException {
+      Future<Range> f = ahead.poll();
       if (nextToSubmit < partCount) {
         submitNext();
       }
@@ -568,7 +590,8 @@ public final class S3SnapshotStore implements SnapshotStore {
       closed = true;
       ahead.forEach(f -> f.cancel(true));
       ahead.clear();
-      current = new byte[0];
+      pool.clear();
+      current = new Range(new byte[0], 0);
     }
   }
 

@@ -180,6 +180,34 @@ class S3SnapshotStoreIT extends SnapshotStoreContract {
   }
 
   @Test
+  void put_aPartCorruptedOnTheWay_isRefusedByTheServer_andNothingIsStored() throws Exception {
+    try (S3SnapshotStore s = throughProxy()) {
+      // Over plain HTTP each part carries its signed SHA-256, which the server checks against the body.
+      proxy.inject(Fault.corruptRequestBody(12_345), 1, line -> line.contains("partNumber=2"));
+      long size = multipartSize();
+
+      assertThatThrownBy(() -> s.put(NAME, ObjectKind.DB,
+          ObjectSource.ofStream(TestStreams.generated(5, size), OptionalLong.of(size))))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("part 2");
+      assertThat(proxy.faultedRequestLines()).hasSize(1);
+      assertThat(s.exists(NAME, ObjectKind.DB)).isFalse();
+    }
+    assertNoLeftovers();
+  }
+
+  @Test
+  void put_aSingleObjectCorruptedOnTheWay_isRefusedByTheServer() throws Exception {
+    try (S3SnapshotStore s = throughProxy()) {
+      proxy.inject(Fault.corruptRequestBody(0), 1, line -> line.startsWith("PUT "));
+
+      assertThatThrownBy(() -> s.put(NAME, ObjectKind.METADATA, ObjectSource.ofBytes(new byte[] {'{', '}'})))
+          .isInstanceOf(StoreException.class);
+      assertThat(s.exists(NAME, ObjectKind.METADATA)).isFalse();
+    }
+  }
+
+  @Test
   void put_singleObject_survivesAResetAndASlowAnswer() throws Exception {
     try (S3SnapshotStore s = throughProxy()) {
       proxy.inject(Fault.reset(), 1, line -> line.startsWith("PUT "));
