@@ -1,6 +1,7 @@
 import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.ObjectSource;
 import io.lifeboat.repository.SnapshotName;
+import io.lifeboat.repository.StreamCopy;
 import io.lifeboat.repository.codec.Compression;
 import io.lifeboat.repository.s3.S3Config;
 import io.lifeboat.repository.s3.S3SnapshotStore;
@@ -34,17 +35,13 @@ public final class S3Transfer {
         try (S3SnapshotStore store = S3SnapshotStore.open(config(args));
             InputStream in = store.get(new SnapshotName(args[3]), ObjectKind.DB);
             OutputStream out = Files.newOutputStream(Path.of(args[4]))) {
-          in.transferTo(out);
+          StreamCopy.copy(in, out); // as restore --s3 does
         }
       }
       case "zstd" -> {
         try (InputStream in = Files.newInputStream(Path.of(args[1]));
             OutputStream out = Compression.ZSTD.compress(Files.newOutputStream(Path.of(args[2])), new SnapshotName("bench"))) {
-          // As EncodedSource feeds the codec in `snapshot save`: 4 MiB writes.
-          byte[] chunk = new byte[4 << 20];
-          for (int n; (n = in.read(chunk)) > 0; ) {
-            out.write(chunk, 0, n);
-          }
+          StreamCopy.copy(in, out); // as EncodedSource feeds the codec in `snapshot save`
         }
       }
       default -> throw new IllegalArgumentException("put, get or zstd");

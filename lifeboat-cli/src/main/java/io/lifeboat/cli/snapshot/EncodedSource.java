@@ -3,6 +3,7 @@ package io.lifeboat.cli.snapshot;
 import io.lifeboat.repository.ObjectSource;
 import io.lifeboat.repository.SnapshotEncoding;
 import io.lifeboat.repository.SnapshotName;
+import io.lifeboat.repository.StreamCopy;
 import io.lifeboat.repository.crypto.EncryptionKey;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -31,7 +32,6 @@ import java.util.concurrent.FutureTask;
  */
 final class EncodedSource implements ObjectSource {
   private static final int PIPE = 1 << 20;
-  static final int CHUNK = 4 << 20;
 
   private final Path raw;
   private final SnapshotEncoding encoding;
@@ -65,12 +65,7 @@ final class EncodedSource implements ObjectSource {
     FutureTask<Void> encoder = new FutureTask<>(() -> {
       try (InputStream source = Files.newInputStream(raw);
           OutputStream encoded = encoding.encode(pipe, name, key)) {
-        // Large writes: zstd's workers synchronise on every write call, and 16 KiB ones (transferTo's)
-        // cost about a fifth of the compression time.
-        byte[] chunk = new byte[CHUNK];
-        for (int n; (n = source.read(chunk)) > 0; ) {
-          encoded.write(chunk, 0, n);
-        }
+        StreamCopy.copy(source, encoded);
       } finally {
         pipe.close();
       }

@@ -7,6 +7,7 @@ import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.SnapshotEncoding;
 import io.lifeboat.repository.SnapshotMetadata;
 import io.lifeboat.repository.SnapshotName;
+import io.lifeboat.repository.StreamCopy;
 import io.lifeboat.repository.SnapshotStore;
 import io.lifeboat.repository.StoreException;
 import io.lifeboat.repository.codec.Compression;
@@ -131,7 +132,7 @@ final class SnapshotDecoder {
         decrypted = new TrackedInputStream(plain);
         try (InputStream raw = encoding.compression().decompress(decrypted, name);
             OutputStream o = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
-          raw.transferTo(o);
+          StreamCopy.copy(raw, o);
         }
       } catch (IOException e) {
         if (stored.failure != null || e instanceof StoreException || checks.anyFailed()) {
@@ -139,7 +140,7 @@ final class SnapshotDecoder {
         }
         decodeFailure = e;
       }
-      stored.transferTo(OutputStream.nullOutputStream()); // the rest, for the size and sha256
+      StreamCopy.copy(stored, OutputStream.nullOutputStream()); // the rest, for the size and sha256
       if (stored.size != metadata.size()) {
         throw checks.fail(STORED_SIZE, String.format(Locale.ROOT, "%s: the stored object has %d bytes, the metadata"
             + " records %d; it was truncated or replaced", metadata.file(), stored.size, metadata.size()), decodeFailure);
@@ -176,7 +177,7 @@ final class SnapshotDecoder {
     SnapshotName name = nameOf(file, compression);
     try (InputStream in = compression.decompress(Files.newInputStream(file), name);
         OutputStream o = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
-      in.transferTo(o);
+      StreamCopy.copy(in, o);
     } catch (IntegrityException e) {
       throw checks.fail(DECOMPRESSION, e.getMessage(), e);
     }

@@ -115,7 +115,7 @@ public final class RkeZip {
         spilled = Files.createTempFile("lifeboat-zip-entry-", ".tmp",
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (OutputStream out = Files.newOutputStream(spilled)) {
-          zip.transferTo(out);
+          io.lifeboat.repository.StreamCopy.copy(zip, out);
         }
       }
       if (candidate == null) {
