@@ -66,6 +66,14 @@ for i in $(seq 1 "$runs"); do
   rm -f "$work/l.zst"; sync
   record lifeboat-zstd "${lifeboat_java[@]}" zstd "$snapshot" "$work/l.zst"
 done
+# Flat memory: the same store code moving an object twice the snapshot's size (the snapshot twice
+# over; a transfer does not look inside). Peak RSS must not grow with the size.
+cat "$snapshot" "$snapshot" > "$work/double.db"
+rm -rf "$work/s3data/bench/"*; sync
+record lifeboat-put-2x "${lifeboat_java[@]}" put "$endpoint" bench double "$work/double.db"
+record lifeboat-get-2x "${lifeboat_java[@]}" get "$endpoint" bench double "$work/double.out"
+cmp -s "$work/double.out" "$work/double.db" || { echo "lifeboat download of the 2x object differs" >&2; exit 1; }
+rm -f "$work/double.db" "$work/double.out"
 median() { printf '%s\n' $@ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 size=$(stat -c %s "$snapshot")
 printf '\nsnapshot: %s bytes; runs: %s each, alternating; zstd output: zstd -3 %s bytes, lifeboat %s bytes\n\n' \
@@ -76,6 +84,8 @@ for t in aws-put lifeboat-put aws-get lifeboat-get zstd-3 lifeboat-zstd; do
   printf '| %s | %s | %.0f | %s | %s|\n' "$t" "$w" "$(awk -v s="$size" -v w="$w" 'BEGIN { print s / 1e6 / w }')" "$(median ${rss[$t]})" "${walls[$t]}"
 done
 ratio() { awk -v a="$(median ${walls[$1]})" -v b="$(median ${walls[$2]})" 'BEGIN { printf "%.2f", b / a }'; }
+printf '\nflat memory, an object of %s bytes (the snapshot twice): upload %s s, peak RSS %s MB; download %s s, peak RSS %s MB\n' \
+  "$((2 * size))" ${walls[lifeboat-put-2x]} ${rss[lifeboat-put-2x]} ${walls[lifeboat-get-2x]} ${rss[lifeboat-get-2x]}
 echo
 echo "upload throughput lifeboat/aws: $(ratio lifeboat-put aws-put)x; download: $(ratio lifeboat-get aws-get)x (target >= 1.0x)"
 awk -v a="$(median ${walls[lifeboat-zstd]})" -v b="$(median ${walls[zstd-3]})" 'BEGIN { printf "zstd time lifeboat/zstd -3: %.2fx (target <= 1.2x)\n", a / b }'
