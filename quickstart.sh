@@ -24,9 +24,10 @@ loader_cp="$(ls lifeboat-testkit/target/lifeboat-testkit-*.jar | head -1):$(cat 
 work="$(mktemp -d -t lifeboat-quickstart.XXXXXX)"
 etcd_pid=""
 restored_pid=""
+server_pid=""
 cleanup() {
   set +e
-  for pid in $etcd_pid $restored_pid; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for pid in $server_pid $etcd_pid $restored_pid; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -92,6 +93,22 @@ else
 fi
 echo "Revision after restore (bumped by 1000): $(ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$r_client" \
   put quickstart-after-restore yes -w json | sed -n 's/.*"revision":\([0-9]*\).*/\1/p')"
+
+say "Running lifeboat server: a snapshot every 2s, keeping 2 (logs below; metrics on /metrics)"
+http_port="$(free_port)"
+LIFEBOAT_ENDPOINTS="$endpoint" LIFEBOAT_SCHEDULE=2s LIFEBOAT_RETENTION=2 LIFEBOAT_ELECTION=false \
+  LIFEBOAT_SNAPSHOT_DIR="$work/recurring" LIFEBOAT_LISTEN="127.0.0.1:$http_port" \
+  bin/lifeboat server --no-auth-on-loopback > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 150); do
+  [ "$(grep -c 'Removed expired backup' "$work/server.log" 2>/dev/null)" -ge 1 ] && break
+  sleep 0.1
+done
+cat "$work/server.log"
+exec 3<>"/dev/tcp/127.0.0.1/$http_port"; printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
+grep -E '^lifeboat_(snapshots_taken_total|retention_deletions_total|leader)[{ ]' <&3; exec 3<&-
+kill -TERM "$server_pid"; wait "$server_pid"; echo "server exit code after SIGTERM: $?"; server_pid=""
+echo "Snapshots kept: $(ls "$work/recurring" | grep -c '\.json$')"
 
 say "A damaged copy (one byte flipped) is caught"
 cp "$work/snapshot.db" "$work/damaged.db"
