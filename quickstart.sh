@@ -37,7 +37,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 client_port="$(free_port)"; peer_port="$(free_port)"
 endpoint="http://127.0.0.1:$client_port"
 
-say "Starting a throwaway etcd $(etcd --version | head -1 | awk '{print $3}') on $endpoint"
+say "Starting a throwaway etcd $(etcd --version | awk 'NR == 1 {print $3}') on $endpoint"
 etcd --name quickstart --data-dir "$work/etcd" \
   --listen-client-urls "$endpoint" --advertise-client-urls "$endpoint" \
   --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \

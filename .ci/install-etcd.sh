@@ -56,6 +56,8 @@ if [ ! -x "$etcd35_root/usr/bin/etcd" ] || [ ! -x "$etcd35_root/usr/bin/etcdutl"
   rm -rf "$etcd35_root" && mv "$etcd35_root.tmp" "$etcd35_root"
 fi
 
-"$etcd35_root/usr/bin/etcd" --version | head -1 >&2
-etcd --version | head -1 >&2
+# sed reads to the end: `head -1` would exit early, and under pipefail etcd's SIGPIPE (exit 141)
+# would fail the script when etcd is slower to print its other lines than head is to exit.
+"$etcd35_root/usr/bin/etcd" --version | sed -n 1p >&2
+etcd --version | sed -n 1p >&2
 echo "$etcd35_root/usr/bin"

@@ -16,7 +16,7 @@ export ETCDCTL_API=3
 
 bench_build
 start_etcd "$bin" "$work"
-echo "loading $size into etcd $("$bin/etcd" --version | head -1 | awk '{print $3}')" >&2
+echo "loading $size into etcd $("$bin/etcd" --version | awk 'NR == 1 {print $3}')" >&2
 load_bytes "$size" >&2
 lifeboat="$BENCH_ROOT/bin/lifeboat"
 "$lifeboat" version >/dev/null

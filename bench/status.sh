@@ -18,7 +18,7 @@ bench_build
 snapshot="${KEEP_SNAPSHOT:-}"
 if [ -z "$snapshot" ] || [ ! -f "$snapshot" ]; then
   start_etcd "$bin" "$work"
-  echo "loading $size of Kubernetes-like data into etcd $("$bin/etcd" --version | head -1 | awk '{print $3}')" >&2
+  echo "loading $size of Kubernetes-like data into etcd $("$bin/etcd" --version | awk 'NR == 1 {print $3}')" >&2
   load_bytes "$size" >&2
   snapshot="${KEEP_SNAPSHOT:-$work/snapshot.db}"
   ETCDCTL_API=3 "$bin/etcdctl" --endpoints "$ENDPOINT" snapshot save "$snapshot" >/dev/null
