@@ -34,7 +34,13 @@ final class ServerRunner {
       config = ConfigLoader.load(Optional.ofNullable(command.config), Optional.ofNullable(command.rkeConfig),
           environment);
     } catch (ConfigException e) {
-      throw new UsageException(e.getMessage());
+      // Every problem at once, one self-contained line each (the usual error path joins lines).
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      for (String problem : e.problems()) {
+        err.println("Error: " + problem);
+      }
+      err.flush();
+      return ExitCode.USAGE.code();
     }
     Clock clock = Clock.systemUTC();
     boolean debug = "1".equals(System.getenv("LIFEBOAT_DEBUG"));

@@ -223,6 +223,17 @@ class ServerIT {
   }
 
   @Test
+  void configWithSeveralProblems_reportsEachOnItsOwnLine() throws IOException {
+    Path config = write("several.yml", "etcd:\n  endpoint: http://x\nschedule:\n  every: 5 minutes\nretention: forever\n");
+    CommandResult result = LifeboatProcess.run("server", "--config", config.toString());
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.stderr().strip().lines().toList()).satisfiesExactly(
+        l -> assertThat(l).startsWith("Error: ").contains("several.yml:2").contains("'etcd.endpoint'"),
+        l -> assertThat(l).startsWith("Error: ").contains("several.yml:4").contains("'schedule.every'"),
+        l -> assertThat(l).startsWith("Error: ").contains("several.yml:5").contains("'retention'"));
+  }
+
+  @Test
   void configWithAnUnknownKey_failsAtStartWithFileLineAndKey() throws IOException {
     Path config = write("lifeboat.yml", "etcd:\n  endpoints: [http://127.0.0.1:2379]\nschedule:\n  evry: 5m\n");
     CommandResult result = LifeboatProcess.run("server", "--config", config.toString());

@@ -65,28 +65,35 @@ final class ConfigDraft {
     return new HttpSettings(listen.orElse(HttpSettings.DEFAULT_LISTEN), tokenFile, noAuthOnLoopback.orElse(false));
   }
 
-  /** Fills defaults and makes the records. Values were checked when read; what remains is cross-source. */
-  ServerConfig build(String source) throws ConfigException {
+  /**
+   * Fills defaults and makes the records; empty when a check across sources fails (recorded).
+   * Values were checked when read; what remains is cross-source.
+   */
+  Optional<ServerConfig> build(String source, Problems problems) {
     ZoneId z = zone.orElse(ZoneOffset.UTC);
-    Schedule parsed;
     ScheduleText text = schedule.orElse(new ScheduleText("12h", "default schedule"));
+    Optional<Schedule> parsed = Optional.empty();
     try {
-      parsed = Schedule.parse(text.text(), z);
+      parsed = Optional.of(Schedule.parse(text.text(), z));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(text.origin() + ": " + e.getMessage());
+      problems.add(text.origin() + ": " + e.getMessage());
     }
-    HttpSettings httpSettings;
+    Optional<HttpSettings> httpSettings = Optional.empty();
     try {
-      httpSettings = http();
+      httpSettings = Optional.of(http());
     } catch (IllegalArgumentException e) {
       // The file's own combination was checked with its line; only the environment can get here.
-      throw new ConfigException("LIFEBOAT_LISTEN / LIFEBOAT_API_NO_AUTH_ON_LOOPBACK: " + e.getMessage());
+      problems.add("LIFEBOAT_LISTEN / LIFEBOAT_API_NO_AUTH_ON_LOOPBACK: " + e.getMessage());
+    }
+    if (parsed.isEmpty() || httpSettings.isEmpty()) {
+      return Optional.empty();
     }
     try {
-      return records(parsed, httpSettings, source);
+      return Optional.of(records(parsed.get(), httpSettings.get(), source));
     } catch (IllegalArgumentException e) {
       // Each source checks its values with file, line or variable; this is the last line of defence.
-      throw new ConfigException("invalid configuration: " + e.getMessage());
+      problems.add("invalid configuration: " + e.getMessage());
+      return Optional.empty();
     }
   }
 

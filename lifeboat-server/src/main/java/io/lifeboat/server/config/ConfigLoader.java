@@ -29,6 +29,11 @@ import java.util.Optional;
  *
  * Empty variables count as unset. {@code AWS_*} variables are not read here: without S3 keys the
  * AWS SDK's own chain supplies credentials.
+ *
+ * <p>One load reports every problem it finds, not just the first: a setting with a problem is
+ * skipped (the earlier layer's value stays) and reading goes on through the rest of the file and
+ * the environment. Only a file that cannot be read as YAML with a mapping at the top, or both
+ * files given, stops the load at once.
  */
 public final class ConfigLoader {
   private ConfigLoader() {}
@@ -37,7 +42,9 @@ public final class ConfigLoader {
    * @param lifeboatYaml Lifeboat's own file, if any
    * @param rkeClusterYaml an RKE {@code cluster.yml}, if any; not together with {@code lifeboatYaml}
    * @param environment the process environment (a map, so tests can pass their own)
-   * @throws ConfigException for the first problem found, naming file, line and key, or the variable
+   * @throws ConfigException with every problem found, {@linkplain ConfigException#problems() one a
+   *     line}: the file's in line order, each naming file, line and key, then the environment's,
+   *     sorted, each naming its variable
    */
   public static ServerConfig load(Optional<Path> lifeboatYaml, Optional<Path> rkeClusterYaml,
       Map<String, String> environment) throws ConfigException {
@@ -49,15 +56,18 @@ public final class ConfigLoader {
           + rkeClusterYaml.get() + "), not both");
     }
     ConfigDraft draft = new ConfigDraft();
+    Problems problems = new Problems();
     String source = "environment";
     if (lifeboatYaml.isPresent()) {
-      LifeboatYaml.read(lifeboatYaml.get(), draft);
+      LifeboatYaml.read(lifeboatYaml.get(), draft, problems);
       source = "lifeboat.yml " + lifeboatYaml.get();
     } else if (rkeClusterYaml.isPresent()) {
-      RkeClusterFile.read(rkeClusterYaml.get(), draft);
+      RkeClusterFile.read(rkeClusterYaml.get(), draft, problems);
       source = "RKE cluster.yml " + rkeClusterYaml.get();
     }
-    EnvironmentOverlay.apply(environment, draft);
-    return draft.build(source);
+    EnvironmentOverlay.apply(environment, draft, problems);
+    Optional<ServerConfig> config = draft.build(source, problems);
+    problems.throwIfAny();
+    return config.orElseThrow();
   }
 }

@@ -25,7 +25,7 @@ import java.util.TreeSet;
  * first etcdctl's {@code ETCDCTL_*} (only where the file set nothing), then Rancher 1.6's
  * {@code EMBEDDED_BACKUPS}/{@code BACKUP_PERIOD}/{@code BACKUP_RETENTION}, then {@code LIFEBOAT_*}
  * (both override the file). Empty variables count as unset, as Kubernetes manifests often define
- * variables with empty values.
+ * variables with empty values. Every variable with a problem is recorded, not just the first.
  */
 final class EnvironmentOverlay {
   /** Variables the launcher script and CLI read themselves. */
@@ -81,43 +81,45 @@ final class EnvironmentOverlay {
 
   private EnvironmentOverlay() {}
 
-  static void apply(Map<String, String> env, ConfigDraft d) throws ConfigException {
-    rejectUnknown(env);
-    etcdctl(env, d);
-    rancher(env, d);
+  /** Applies {@code env} to {@code d}; a variable with a problem is recorded and leaves its setting as it was. */
+  static void apply(Map<String, String> env, ConfigDraft d, Problems problems) {
+    rejectUnknown(env, problems);
+    etcdctl(env, d, problems);
+    rancher(env, d, problems);
     for (Map.Entry<String, Setter> e : LIFEBOAT.entrySet()) {
       Optional<String> value = get(env, e.getKey());
       if (value.isPresent()) {
         try {
           e.getValue().set(d, value.get());
         } catch (IllegalArgumentException ex) {
-          throw new ConfigException(e.getKey() + ": " + ex.getMessage());
+          problems.add(e.getKey() + ": " + ex.getMessage());
         }
       }
     }
-    s3(env, d);
+    s3(env, d, problems);
   }
 
-  private static void rejectUnknown(Map<String, String> env) throws ConfigException {
+  private static void rejectUnknown(Map<String, String> env, Problems problems) {
     List<String> known = new ArrayList<>(LIFEBOAT.keySet());
     known.add("LIFEBOAT_S3");
     known.addAll(S3_FIELDS);
     for (String name : new TreeSet<>(env.keySet())) {
       if (name.startsWith("LIFEBOAT_") && !known.contains(name) && !IGNORED.contains(name)) {
         String hint = Suggestions.closest(name, known).map(k -> "did you mean " + k + "? ").orElse("");
-        throw new ConfigException(name + ": unknown variable; " + hint + "known: " + String.join(", ", known));
+        problems.add(name + ": unknown variable; " + hint + "known: " + String.join(", ", known));
       }
     }
   }
 
   /** etcdctl's variables fill only what the file left unset: the file describes this cluster. */
-  private static void etcdctl(Map<String, String> env, ConfigDraft d) throws ConfigException {
-    try {
-      if (d.endpoints.isEmpty() && get(env, "ETCDCTL_ENDPOINTS").isPresent()) {
-        d.endpoints = Optional.of(endpoints(get(env, "ETCDCTL_ENDPOINTS").get()));
+  private static void etcdctl(Map<String, String> env, ConfigDraft d, Problems problems) {
+    Optional<String> endpoints = get(env, "ETCDCTL_ENDPOINTS");
+    if (d.endpoints.isEmpty() && endpoints.isPresent()) {
+      try {
+        d.endpoints = Optional.of(endpoints(endpoints.get()));
+      } catch (IllegalArgumentException e) {
+        problems.add("ETCDCTL_ENDPOINTS: " + e.getMessage());
       }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("ETCDCTL_ENDPOINTS: " + e.getMessage());
     }
     d.cacert = d.cacert.or(() -> get(env, "ETCDCTL_CACERT").map(Path::of));
     d.cert = d.cert.or(() -> get(env, "ETCDCTL_CERT").map(Path::of));
@@ -138,28 +140,30 @@ final class EnvironmentOverlay {
   }
 
   /** Rancher 1.6's etcd backup variables override the file, as they did in Rancher. */
-  private static void rancher(Map<String, String> env, ConfigDraft d) throws ConfigException {
+  private static void rancher(Map<String, String> env, ConfigDraft d, Problems problems) {
     Optional<String> embedded = get(env, "EMBEDDED_BACKUPS");
     if (embedded.isPresent()) {
-      d.snapshotsEnabled = Optional.of(ConfigValues.bool(embedded.get()).orElseThrow(
-          () -> new ConfigException("EMBEDDED_BACKUPS: expected true or false, got '"
-              + ConfigException.shown(embedded.get()) + "'")));
+      Optional<Boolean> on = ConfigValues.bool(embedded.get());
+      if (on.isEmpty()) {
+        problems.add("EMBEDDED_BACKUPS: expected true or false, got '" + ConfigException.shown(embedded.get()) + "'");
+      }
+      d.snapshotsEnabled = on.or(() -> d.snapshotsEnabled);
     }
     Optional<String> period = get(env, "BACKUP_PERIOD");
     if (period.isPresent()) {
       try {
         duration(period.get(), Duration.ofSeconds(1));
+        d.schedule = Optional.of(new ConfigDraft.ScheduleText(period.get().strip(), "BACKUP_PERIOD"));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("BACKUP_PERIOD: " + e.getMessage());
+        problems.add("BACKUP_PERIOD: " + e.getMessage());
       }
-      d.schedule = Optional.of(new ConfigDraft.ScheduleText(period.get().strip(), "BACKUP_PERIOD"));
     }
     Optional<String> retention = get(env, "BACKUP_RETENTION");
     if (retention.isPresent()) {
       try {
         d.retention = Optional.of(new RetentionPolicy.MaxAge(duration(retention.get(), Duration.ofSeconds(1))));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("BACKUP_RETENTION: " + e.getMessage());
+        problems.add("BACKUP_RETENTION: " + e.getMessage());
       }
     }
   }
@@ -168,12 +172,11 @@ final class EnvironmentOverlay {
    * {@code LIFEBOAT_S3=false} turns the file's bucket off; any {@code LIFEBOAT_S3_*} changes that
    * field of the file's bucket, or describes a new one (then the bucket name is required).
    */
-  private static void s3(Map<String, String> env, ConfigDraft d) throws ConfigException {
+  private static void s3(Map<String, String> env, ConfigDraft d, Problems problems) {
     Optional<String> switchText = get(env, "LIFEBOAT_S3");
-    Optional<Boolean> on = Optional.empty();
-    if (switchText.isPresent()) {
-      on = Optional.of(ConfigValues.bool(switchText.get()).orElseThrow(() -> new ConfigException(
-          "LIFEBOAT_S3: expected true or false, got '" + ConfigException.shown(switchText.get()) + "'")));
+    Optional<Boolean> on = switchText.flatMap(ConfigValues::bool);
+    if (switchText.isPresent() && on.isEmpty()) {
+      problems.add("LIFEBOAT_S3: expected true or false, got '" + ConfigException.shown(switchText.get()) + "'");
     }
     if (on.equals(Optional.of(false))) {
       d.s3 = Optional.empty();
@@ -185,7 +188,8 @@ final class EnvironmentOverlay {
     }
     Optional<String> bucket = get(env, "LIFEBOAT_S3_BUCKET_NAME").map(String::strip);
     if (d.s3.isEmpty() && bucket.isEmpty()) {
-      throw new ConfigException("LIFEBOAT_S3_BUCKET_NAME: required for S3 when the file configures no bucket");
+      problems.add("LIFEBOAT_S3_BUCKET_NAME: required for S3 when the file configures no bucket");
+      return;
     }
     S3Config s3 = d.s3.orElseGet(() -> S3Config.forBucket(bucket.get()));
     if (bucket.isPresent()) {
@@ -193,13 +197,13 @@ final class EnvironmentOverlay {
           s3.endpointCa(), s3.partSize(), s3.concurrency(), s3.maxAttempts(), s3.backoffBase(), s3.backoffMax(),
           s3.connectTimeout(), s3.socketTimeout());
     }
-    try {
-      Optional<String> endpoint = get(env, "LIFEBOAT_S3_ENDPOINT");
-      if (endpoint.isPresent()) {
+    Optional<String> endpoint = get(env, "LIFEBOAT_S3_ENDPOINT");
+    if (endpoint.isPresent()) {
+      try {
         s3 = s3.withEndpoint(ConfigValues.s3Endpoint(endpoint.get()));
+      } catch (IllegalArgumentException e) {
+        problems.add("LIFEBOAT_S3_ENDPOINT: " + e.getMessage());
       }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("LIFEBOAT_S3_ENDPOINT: " + e.getMessage());
     }
     s3 = get(env, "LIFEBOAT_S3_REGION").map(String::strip).map(s3::withRegion).orElse(s3);
     s3 = get(env, "LIFEBOAT_S3_FOLDER").map(s3::withFolder).orElse(s3);
@@ -207,10 +211,9 @@ final class EnvironmentOverlay {
     Optional<io.lifeboat.repository.s3.Secret> secret =
         get(env, "LIFEBOAT_S3_SECRET_KEY").map(io.lifeboat.repository.s3.Secret::of).or(s3::secretKey);
     if (access.isPresent() != secret.isPresent()) {
-      throw new ConfigException("LIFEBOAT_S3_ACCESS_KEY, LIFEBOAT_S3_SECRET_KEY: give both (or neither, for the"
-          + " AWS SDK's credential chain)");
-    }
-    if (access.isPresent()) {
+      problems.add("LIFEBOAT_S3_ACCESS_KEY, LIFEBOAT_S3_SECRET_KEY: give both (or neither, for the AWS SDK's"
+          + " credential chain)");
+    } else if (access.isPresent()) {
       s3 = s3.withCredentials(access.get(), secret.get());
     }
     Optional<String> ca = get(env, "LIFEBOAT_S3_ENDPOINT_CA");
@@ -218,7 +221,7 @@ final class EnvironmentOverlay {
       try {
         s3 = s3.withEndpointCa(path(ca.get()));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("LIFEBOAT_S3_ENDPOINT_CA: " + e.getMessage());
+        problems.add("LIFEBOAT_S3_ENDPOINT_CA: " + e.getMessage());
       }
     }
     d.s3 = Optional.of(s3);

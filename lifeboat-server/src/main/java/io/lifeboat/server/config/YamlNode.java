@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -104,7 +105,12 @@ final class YamlNode {
   }
 
   ConfigException error(String problem) {
-    return ConfigException.at(file, line(), path, problem);
+    return new ConfigException(describe(problem));
+  }
+
+  /** {@code problem} with this node's file, line and key. */
+  String describe(String problem) {
+    return ConfigException.where(file, line(), path, problem);
   }
 
   boolean isMapping() {
@@ -115,49 +121,59 @@ final class YamlNode {
     return node instanceof SequenceNode;
   }
 
-  /** The entries of a mapping whose keys are all in {@code known}; keys given with no value are left out. */
-  Map<String, YamlNode> mapping(Collection<String> known) throws ConfigException {
-    Map<String, YamlNode> entries = entries();
-    for (YamlNode keyNode : keyNodes()) {
-      String key = ((ScalarNode) keyNode.node).getValue();
-      if (!known.contains(key)) {
-        String hint = Suggestions.closest(key, known).map(k -> "did you mean '" + k + "'? ").orElse("");
-        throw keyNode.error("unknown key; " + hint + "known: " + String.join(", ", known));
-      }
-    }
-    return entries;
+  /** Whether this is a single value that is empty or blank ({@code ""}). */
+  boolean isBlank() {
+    return node instanceof ScalarNode s && s.getValue().isBlank();
   }
 
-  /** The entries of a mapping, whatever the keys (for files with many keys Lifeboat does not read). */
-  Map<String, YamlNode> entries() throws ConfigException {
+  /**
+   * The entries of a mapping whose keys are in {@code known}; keys given with no value are left
+   * out. Each unknown key is recorded with a suggestion and left out too; empty (recorded) when this
+   * is not a mapping.
+   */
+  Optional<Map<String, YamlNode>> mapping(Collection<String> known, Problems problems) {
+    Optional<Map<String, YamlNode>> entries = entries(problems);
+    if (entries.isEmpty()) {
+      return entries;
+    }
+    Map<String, YamlNode> result = entries.get();
+    for (NodeTuple t : ((MappingNode) node).getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && !known.contains(k.getValue())) {
+        result.remove(k.getValue());
+        String hint = Suggestions.closest(k.getValue(), known).map(c -> "did you mean '" + c + "'? ").orElse("");
+        problems.add(child(k.getValue(), k), "unknown key; " + hint + "known: " + String.join(", ", known));
+      }
+    }
+    return Optional.of(result);
+  }
+
+  /**
+   * The entries of a mapping, whatever the keys (for files with many keys Lifeboat does not read).
+   * Keys that are not plain names and repeated keys are recorded and left out (the first one
+   * counts); empty (recorded) when this is not a mapping.
+   */
+  Optional<Map<String, YamlNode>> entries(Problems problems) {
     if (!(node instanceof MappingNode m)) {
-      throw error("expected a mapping of keys, got a " + kind());
+      problems.add(this, "expected a mapping of keys, got a " + kind());
+      return Optional.empty();
     }
     Map<String, YamlNode> result = new LinkedHashMap<>();
     Map<String, Integer> firstLine = new HashMap<>();
     for (NodeTuple t : m.getValue()) {
-      YamlNode key = new YamlNode(t.getKeyNode(), file, path);
       if (!(t.getKeyNode() instanceof ScalarNode k)) {
-        throw key.error("keys must be plain names, not a " + key.kind());
+        YamlNode key = new YamlNode(t.getKeyNode(), file, path);
+        problems.add(key, "keys must be plain names, not a " + key.kind());
+        continue;
       }
       YamlNode child = child(k.getValue(), t.getKeyNode());
       Integer before = firstLine.putIfAbsent(k.getValue(), child.line());
       if (before != null) {
-        throw child.error("duplicate key (first given on line " + before + ")");
-      }
-      if (!isNull(t.getValueNode())) {
+        problems.add(child, "duplicate key (first given on line " + before + ")");
+      } else if (!isNull(t.getValueNode())) {
         result.put(k.getValue(), new YamlNode(t.getValueNode(), file, child.path));
       }
     }
-    return result;
-  }
-
-  private List<YamlNode> keyNodes() {
-    List<YamlNode> keys = new ArrayList<>();
-    for (NodeTuple t : ((MappingNode) node).getValue()) {
-      keys.add(child(((ScalarNode) t.getKeyNode()).getValue(), t.getKeyNode()));
-    }
-    return keys;
+    return Optional.of(result);
   }
 
   private YamlNode child(String key, Node n) {
@@ -208,6 +224,15 @@ final class YamlNode {
     return (int) v;
   }
 
+  /** An integer of at least 1; {@code rule} is the error's wording ("must be at least 1"). */
+  int positiveInteger(String rule) throws ConfigException {
+    int v = integer();
+    if (v < 1) {
+      throw error(rule + ", got " + v);
+    }
+    return v;
+  }
+
   boolean bool() throws ConfigException {
     String t = text();
     return ConfigValues.bool(t).orElseThrow(() -> error("expected true or false, got '" + ConfigException.shown(t) + "'"));
@@ -255,11 +280,6 @@ final class YamlNode {
       throw error("must list at least one value");
     }
     return result;
-  }
-
-  /** Converts a parse failure of this node's value into an error naming file, line and key. */
-  ConfigException invalid(IllegalArgumentException e) {
-    return error(String.valueOf(e.getMessage()));
   }
 
   private String kind() {

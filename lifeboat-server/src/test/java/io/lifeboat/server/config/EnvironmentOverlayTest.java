@@ -249,4 +249,37 @@ class EnvironmentOverlayTest {
     assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Optional.empty(), null))
         .isInstanceOf(NullPointerException.class).hasMessage("environment");
   }
+
+  private static java.util.List<String> problems(Path file, Map<String, String> env) {
+    try {
+      ConfigLoader.load(Optional.ofNullable(file), Optional.empty(), env);
+    } catch (ConfigException e) {
+      assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems())).doesNotContain(SECRET);
+      return e.problems();
+    }
+    throw new AssertionError("expected a ConfigException for " + env.keySet());
+  }
+
+  @Test
+  void load_fileProblemAndBadVariables_areAllReported_fileFirstThenVariablesByName() throws Exception {
+    Path f = yaml("retention: forever\nschedule:\n  every: 6h\n");
+    assertThat(problems(f, Map.of("LIFEBOAT_TIMEZONE", "Nowhere/Land", "LIFEBOAT_ATTEMPTS", "0",
+        "LIFEBOAT_RETENTON", "6", "LIFEBOAT_SNAPSHOT_DIR", "/ok")))
+        .satisfiesExactly(
+            p -> assertThat(p).startsWith(f + ":1: key 'retention': ").contains("neither a count"),
+            p -> assertThat(p).isEqualTo("LIFEBOAT_ATTEMPTS: expected a whole number of at least 1, got '0'"),
+            p -> assertThat(p).startsWith("LIFEBOAT_RETENTON: unknown variable; did you mean LIFEBOAT_RETENTION?"),
+            p -> assertThat(p).isEqualTo("LIFEBOAT_TIMEZONE: unknown time zone 'Nowhere/Land'"));
+  }
+
+  @Test
+  void load_severalBadVariables_areAllReportedSortedByName() {
+    assertThat(problems(null, Map.of("LIFEBOAT_S3_SECRET_KEY", SECRET, "LIFEBOAT_S3_BUCKET_NAME", "b",
+        "LIFEBOAT_S3_ENDPOINT", "ftp://x", "BACKUP_RETENTION", "6", "EMBEDDED_BACKUPS", "sure")))
+        .satisfiesExactly(
+            p -> assertThat(p).startsWith("BACKUP_RETENTION: "),
+            p -> assertThat(p).startsWith("EMBEDDED_BACKUPS: expected true or false, got 'sure'"),
+            p -> assertThat(p).startsWith("LIFEBOAT_S3_ACCESS_KEY, LIFEBOAT_S3_SECRET_KEY: give both"),
+            p -> assertThat(p).startsWith("LIFEBOAT_S3_ENDPOINT: expected an http(s) URL"));
+  }
 }

@@ -360,4 +360,92 @@ class LifeboatYamlTest {
     assertThatThrownBy(() -> ConfigLoader.load(Optional.of(a), Optional.of(b), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("not both");
   }
+
+  /** All the problems of one load, each checked to be one line without secrets. */
+  private List<String> problems(String yaml) throws IOException {
+    Path f = write("lifeboat.yml", yaml);
+    try {
+      ConfigLoader.load(Optional.of(f), Optional.empty(), Map.of());
+    } catch (ConfigException e) {
+      assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+      assertThat(e.problems()).allSatisfy(p -> assertThat(p).doesNotContain("\n").doesNotContain("\r")
+          .startsWith(f + ":").doesNotContain(S3_SECRET).doesNotContain(ETCD_PASSWORD));
+      return e.problems();
+    }
+    throw new AssertionError("expected a ConfigException for:\n" + yaml);
+  }
+
+  @Test
+  void load_problemsInSeveralSections_areAllReportedInFileOrder() throws Exception {
+    String f = dir.resolve("lifeboat.yml").toString();
+    List<String> problems = problems("""
+        storage:
+          compress: lz4
+          dir: /data
+        etcd:
+          endpoint: https://10.0.0.1:2379
+          cacert: /ca.pem
+        schedule:
+          attempts: many
+          every: 2 hours
+          names: rke
+          timezone: Mars/Olympus
+        """);
+    assertThat(problems).satisfiesExactly(
+        p -> assertThat(p).startsWith(f + ":2: key 'storage.compress': ").contains("unknown compression"),
+        p -> assertThat(p).isEqualTo(f + ":5: key 'etcd.endpoint': unknown key; did you mean 'endpoints'? known: "
+            + "endpoints, cacert, cert, key, user, passwordFile, insecureSkipTlsVerify, dialTimeout, commandTimeout"),
+        p -> assertThat(p).isEqualTo(f + ":8: key 'schedule.attempts': expected an integer, got 'many'"),
+        p -> assertThat(p).isEqualTo(f + ":9: key 'schedule.every': expected a duration such as 5s, 15m or 12h,"
+            + " got '2 hours'"),
+        p -> assertThat(p).isEqualTo(f + ":11: key 'schedule.timezone': unknown time zone 'Mars/Olympus' (use a"
+            + " region such as Europe/Berlin or UTC)"));
+  }
+
+  @Test
+  void load_unknownKeysAndDuplicates_areEachReported() throws Exception {
+    List<String> problems = problems("""
+        elections:
+          enabled: false
+        etcd:
+          user: a
+          user: b
+          dial_timeout: 3s
+        logs: {}
+        """);
+    assertThat(problems).satisfiesExactly(
+        p -> assertThat(p).contains(":1: key 'elections': unknown key; did you mean 'election'?"),
+        p -> assertThat(p).contains(":5: key 'etcd.user': duplicate key (first given on line 4)"),
+        p -> assertThat(p).contains(":6: key 'etcd.dial_timeout': unknown key; did you mean 'dialTimeout'?"),
+        p -> assertThat(p).contains(":7: key 'logs': unknown key; did you mean 'log'?"));
+  }
+
+  @Test
+  void load_s3SectionProblems_areEachReportedOnceWithoutTheSecret() throws Exception {
+    List<String> problems = problems("""
+        storage:
+          s3:
+            endpoint: ftp://s3.example.com
+            secretKey: %s
+          compress: zstd
+        http:
+          listen: 0.0.0.0:9090
+          noAuthOnLoopback: true
+        """.formatted(S3_SECRET));
+    assertThat(problems).satisfiesExactly(
+        p -> assertThat(p).endsWith(":3: key 'storage.s3': bucketName is required when storage.s3 is given"),
+        p -> assertThat(p).contains(":3: key 'storage.s3': accessKey and secretKey must be given together"),
+        p -> assertThat(p).contains(":3: key 'storage.s3.endpoint': expected an http(s) URL"),
+        p -> assertThat(p).contains(":8: key 'http.noAuthOnLoopback': ").contains("loopback"));
+  }
+
+  @Test
+  void load_singleProblem_isAOneLineMessage() throws Exception {
+    Path f = write("lifeboat.yml", "schedule:\n  attempts: 0\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Optional.of(f), Optional.empty(), Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).containsExactly(f + ":2: key 'schedule.attempts': must be at least 1, got 0");
+          assertThat(e.getMessage()).isEqualTo(e.problems().get(0));
+        });
+  }
 }

@@ -325,4 +325,45 @@ class RkeClusterFileTest {
     assertThat(c.etcd().cacert()).contains(Path.of("/etc/kubernetes/ssl/kube-ca.pem"));
     assertThat(c.etcd().endpoints()).containsExactly("https://10.0.0.10:2379", "https://203.0.113.12:2379");
   }
+
+  @Test
+  void load_twoBadValuesInBackupConfig_areBothReported() throws Exception {
+    Path f = write(NODES + """
+        services:
+          etcd:
+            backup_config:
+              interval_hours: abc
+              retention: 0
+              s3backupconfig:
+                secret_key: %s
+                endpoint: s3.amazonaws.com
+        """.formatted(SECRET));
+    int first = NODES.split("\n").length + 4;
+    try {
+      ConfigLoader.load(Optional.empty(), Optional.of(f), Map.of());
+      throw new AssertionError("expected a ConfigException");
+    } catch (ConfigException e) {
+      String key = "key 'services.etcd.backup_config.";
+      assertThat(e.problems()).containsExactly(
+          f + ":" + first + ": " + key + "interval_hours': expected an integer, got 'abc'",
+          f + ":" + (first + 1) + ": " + key + "retention': must keep at least 1 snapshot, got 0",
+          f + ":" + (first + 3) + ": " + key + "s3backupconfig': bucket_name is required",
+          f + ":" + (first + 3) + ": " + key + "s3backupconfig': access_key and secret_key must be given together"
+              + " (or neither, for the instance role)");
+      assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems())).doesNotContain(SECRET);
+    }
+  }
+
+  @Test
+  void load_badNodeAndBadLegacyValue_areBothReportedWithoutAMissingEtcdNodeProblem() throws Exception {
+    Path f = write("nodes:\n- address: 1.2.3.4\n  role: etcd\nservices:\n  etcd:\n    creation: often\n");
+    try {
+      ConfigLoader.load(Optional.empty(), Optional.of(f), Map.of());
+      throw new AssertionError("expected a ConfigException");
+    } catch (ConfigException e) {
+      assertThat(e.problems()).containsExactly(
+          f + ":3: key 'nodes[0].role': expected a list, got a value",
+          f + ":6: key 'services.etcd.creation': expected a duration such as 5s, 15m or 12h, got 'often'");
+    }
+  }
 }
