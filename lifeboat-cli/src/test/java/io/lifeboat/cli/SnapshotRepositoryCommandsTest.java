@@ -168,6 +168,26 @@ class SnapshotRepositoryCommandsTest {
   }
 
   @Test
+  void prune_alsoDeletesTemporaryFilesOfKilledSaves_butNotOnADryRun() throws IOException {
+    StoredSnapshots.put(store, "s1", NOW.minus(Duration.ofHours(1)));
+    Path abandoned = dir.resolve(".s0.db.lifeboat-tmp-4194321-a1b2c3");
+    Files.writeString(abandoned, "half a snapshot");
+    Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(Duration.ofHours(2))));
+
+    CliRun dry = CliRun.of("snapshot", "prune", "--retention", "1", "--dry-run", "--dir", dir.toString());
+    assertThat(dry.exitCode()).isZero();
+    assertThat(abandoned).exists();
+
+    CliRun run = CliRun.of("snapshot", "prune", "--retention", "1", "--dir", dir.toString());
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.stdout()).contains("Deleted .s0.db.lifeboat-tmp-4194321-a1b2c3, a temporary file abandoned by a"
+        + " killed save, from local");
+    assertThat(abandoned).doesNotExist();
+    assertThat(fileNames()).containsExactlyInAnyOrder("s1.db", "s1.json");
+  }
+
+  @Test
   void prune_dryRun_deletesNothing() throws IOException {
     for (int i = 1; i <= 3; i++) {
       StoredSnapshots.put(store, "s" + i, NOW.minus(Duration.ofHours(i)));

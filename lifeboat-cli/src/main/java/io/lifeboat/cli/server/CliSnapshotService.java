@@ -98,6 +98,9 @@ final class CliSnapshotService implements SnapshotService, AutoCloseable {
       }
     }
     Instant started = clock.instant();
+    for (String abandoned : io.lifeboat.repository.local.PendingFile.deleteAbandoned(storage.dir(), started)) {
+      log.warn("Removed a temporary file abandoned by a killed save", "file", abandoned, "dir", storage.dir());
+    }
     SaveResult saved = saver.save(request, Objects.requireNonNull(local, "local location"), Optional.empty());
     List<String> storedIn = new ArrayList<>(List.of(StoreLocations.LOCAL));
     Map<String, String> failed = new LinkedHashMap<>();

@@ -54,6 +54,17 @@ public final class PruneRunner {
       delete(store, e);
       out.println("Deleted " + what);
     }
+    if (l.label().equals(StoreLocations.LOCAL)) {
+      // Temporary files of saves that were killed are Lifeboat's too, and can be gigabytes each.
+      try {
+        for (String abandoned : request.dryRun() ? List.<String>of()
+            : io.lifeboat.repository.local.PendingFile.deleteAbandoned(request.dir(), now)) {
+          out.println("Deleted " + abandoned + ", a temporary file abandoned by a killed save, from " + l.label());
+        }
+      } catch (java.io.IOException e) {
+        err.println("Warning: removing abandoned temporary files from " + request.dir() + " failed: " + e.getMessage());
+      }
+    }
   }
 
   /** The entries of one location's catalog (newest first) that {@code policy} lets go at {@code now}. */

@@ -150,6 +150,11 @@ class ServerIT {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).isEmpty();
         assertThat(snapshots.toFile().list()).isNullOrEmpty();
+        // What a save killed with -9 leaves: removed before the next snapshot.
+        Files.createDirectories(snapshots);
+        Path abandoned = snapshots.resolve(".old.db.lifeboat-tmp-4194321-0a0b0c");
+        Files.writeString(abandoned, "half a snapshot");
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(7200)));
 
         HttpResponse<String> taken = server.post("/api/v1/snapshots", Optional.of(TOKEN));
         assertThat(taken.statusCode()).as(taken.body()).isEqualTo(201);
@@ -157,6 +162,8 @@ class ServerIT {
         String name = metadata.path("name").asText();
         assertThat(taken.headers().firstValue("Location")).contains("/api/v1/snapshots/" + name);
         assertThat(snapshots.resolve(name + ".db")).isRegularFile();
+        assertThat(abandoned).doesNotExist();
+        assertThat(server.count("Removed a temporary file abandoned by a killed save")).isEqualTo(1);
         assertThat(metadata.path("sha256").asText()).isEqualTo(sha256(snapshots.resolve(name + ".db")));
         long revision = EtcdViews.parse(etcd.etcdctl("endpoint", "status", "-w", "json").requireSuccess().stdout())
             .get(0).path("Status").path("header").path("revision").asLong();

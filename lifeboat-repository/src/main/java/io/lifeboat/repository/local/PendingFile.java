@@ -3,17 +3,24 @@ package io.lifeboat.repository.local;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -73,7 +80,9 @@ public final class PendingFile implements AutoCloseable {
     }
     byte[] suffix = new byte[6];
     RANDOM.nextBytes(suffix);
-    Path temporary = dir.resolve("." + absolute.getFileName() + TEMP_MARKER + HexFormat.of().formatHex(suffix));
+    // The process id in the name lets a later run tell a file abandoned by a killed process.
+    Path temporary = dir.resolve("." + absolute.getFileName() + TEMP_MARKER + ProcessHandle.current().pid() + "-"
+        + HexFormat.of().formatHex(suffix));
     UNCOMMITTED.add(temporary);
     try {
       FileChannel channel = FileChannel.open(temporary,
@@ -171,6 +180,70 @@ public final class PendingFile implements AutoCloseable {
   /** Whether a file name is one of ours in progress (or left by a killed process). */
   public static boolean isTemporaryName(String fileName) {
     return fileName.startsWith(".") && fileName.contains(TEMP_MARKER);
+  }
+
+  /** A temporary file of ours unchanged for this long is abandoned whoever wrote it: a live save writes on. */
+  static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+  /** A temporary file of a process that no longer runs on this host, unchanged for this long, is abandoned. */
+  static final Duration DEAD_WRITER_GRACE = Duration.ofMinutes(1);
+
+  /**
+   * Deletes the temporary files a killed process left in {@code dir} (kill -9, OOM, a crash: no
+   * shutdown hook ran), which would otherwise fill the disk over time: ours (by name) and either
+   * written by a process id that no longer runs here and unchanged for a minute, or unchanged for an
+   * hour (a directory shared between hosts, or a name without a process id). Files being written
+   * are never touched: a save writes its temporary file continuously until it renames it.
+   *
+   * @return the names deleted
+   */
+  public static List<String> deleteAbandoned(Path dir, Instant now) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(now, "now");
+    List<String> deleted = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return deleted;
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (!isTemporaryName(name) || UNCOMMITTED.contains(p.toAbsolutePath()) || !Files.isRegularFile(p)) {
+          continue;
+        }
+        Instant modified;
+        try {
+          modified = Files.getLastModifiedTime(p).toInstant();
+        } catch (NoSuchFileException e) {
+          continue; // renamed or removed by its writer meanwhile
+        }
+        Duration idle = Duration.between(modified, now);
+        OptionalLong writer = writerPid(name);
+        boolean writerGone = writer.isPresent() && ProcessHandle.of(writer.getAsLong()).isEmpty();
+        if (idle.compareTo(ABANDONED_AFTER) >= 0 || (writerGone && idle.compareTo(DEAD_WRITER_GRACE) >= 0)) {
+          if (Files.deleteIfExists(p)) {
+            deleted.add(name);
+          }
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** The process id in a temporary name ({@code .<name>.lifeboat-tmp-<pid>-<random>}), if it has one. */
+  static OptionalLong writerPid(String temporaryName) {
+    int at = temporaryName.lastIndexOf(TEMP_MARKER);
+    if (at < 0) {
+      return OptionalLong.empty();
+    }
+    String rest = temporaryName.substring(at + TEMP_MARKER.length());
+    int dash = rest.indexOf('-');
+    if (dash <= 0) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(rest.substring(0, dash)));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   private static void deleteUncommitted() {
