@@ -120,8 +120,8 @@ public final class LifeboatServer implements AutoCloseable {
     if (clean) {
       log.info("Stopped");
     } else {
-      log.error("Stopped while a snapshot was still running: it was not stored under its final name; its temporary"
-          + " file may remain (temporary names start with a dot and are never listed)");
+      log.error("Stopped while a snapshot was still running: it was not stored; its temporary file is removed as"
+          + " the process exits");
     }
     return clean;
   }
