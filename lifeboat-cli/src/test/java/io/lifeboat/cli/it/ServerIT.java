@@ -315,6 +315,28 @@ class ServerIT {
       assertThat(names).hasSize(1);
       CommandResult verify = LifeboatProcess.run("snapshot", "verify", names.get(0), "--dir", snapshots.toString());
       assertThat(verify.exitCode()).as(verify.stdout() + verify.stderr()).isZero();
+
+      // With no grace at all the snapshot is cut short: nothing is stored, nothing is left, exit 0.
+      try (ServerProcess server = ServerProcess.start(dir.resolve("server-nograce.log"), port, env, "server",
+          "--shutdown-grace", "0s")) {
+        server.awaitListening(Duration.ofSeconds(30));
+        CompletableFuture.runAsync(() -> {
+          try {
+            server.post("/api/v1/snapshots", Optional.empty());
+          } catch (UncheckedIOException e) {
+            // the connection ends with the server
+          }
+        });
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (temporaryFiles(snapshots).isEmpty() && Instant.now().isBefore(deadline)) {
+          ServerProcess.pause(20);
+        }
+        assertThat(temporaryFiles(snapshots)).as("a snapshot in progress").isNotEmpty();
+        assertThat(server.terminate(Duration.ofSeconds(60))).as(String.join("\n", server.lines())).isZero();
+        assertThat(server.count("Stopped while a snapshot was still running")).isEqualTo(1);
+      }
+      assertThat(temporaryFiles(snapshots)).isEmpty();
+      assertThat(snapshotNames(snapshots)).isEqualTo(names);
     }
   }
 
