@@ -69,3 +69,9 @@ measure() {
   rss=$(printf '%s\n' "${rsss[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.0f", a[int((NR+1)/2)]/1024}')
   echo "$label $wall $rss"
 }
+
+# median VALUES...: the middle value; for an even count, the mean of the two middle ones.
+median() {
+  printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {
+    if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}

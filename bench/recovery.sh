@@ -4,13 +4,13 @@
 # returns the expected value. Once with `etcdutl snapshot restore`, once with `bin/lifeboat
 # snapshot restore`, alternating, RUNS times; wall time of the whole flow.
 #
-# Usage: bench/recovery.sh [SIZE (default 1G)] [RUNS (default 2)]
+# Usage: bench/recovery.sh [SIZE (default 1G)] [RUNS (default 3)]
 # Env:   KEEP_SNAPSHOT=path of an existing snapshot (must contain key /bench/probe=ok); BENCH_NO_BUILD=1.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 size="${1:-1G}"
-runs="${2:-2}"
+runs="${2:-3}"
 bin="${LIFEBOAT_ETCD_3_5_BIN:-$HOME/.cache/lifeboat/etcd-3.5/usr/bin}"
 work="$(mktemp -d -t lifeboat-bench-recovery.XXXXXX)"
 pids=()
@@ -65,7 +65,6 @@ for r in $(seq 1 "$runs"); do
   times[etcdutl]+="$(recover etcdutl) "
   times[lifeboat]+="$(recover lifeboat) "
 done
-median() { printf '%s\n' $@ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '\nsnapshot: %s bytes; 3 members, etcd 3.5; runs: %s each, alternating\n\n' "$(stat -c %s "$snapshot")" "$runs"
 printf '| flow | wall s (median) | all |\n|---|---|---|\n'
 for t in etcdutl lifeboat; do printf '| %s restore x3 + start + healthy + read | %s | %s|\n' "$t" "$(median ${times[$t]})" "${times[$t]}"; done

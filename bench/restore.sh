@@ -45,7 +45,6 @@ for i in $(seq 1 "$runs"); do
   run lifeboat-3.5 "$lifeboat" snapshot restore "$snapshot" "${flags[@]}" --etcd-version 3.5
 done
 rm -rf "$work/out.etcd"
-median() { printf '%s\n' $@ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 printf '\nsnapshot: %s bytes; runs: %s each, alternating\n\n' "$(stat -c %s "$snapshot")" "$runs"
 printf '| tool | wall s (median) | peak RSS MB | all walls |\n|---|---|---|---|\n'
 for t in etcdctl-3.4 etcdutl-3.5 lifeboat-3.4 lifeboat-3.5; do

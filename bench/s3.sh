@@ -74,7 +74,6 @@ record lifeboat-put-2x "${lifeboat_java[@]}" put "$endpoint" bench double "$work
 record lifeboat-get-2x "${lifeboat_java[@]}" get "$endpoint" bench double "$work/double.out"
 cmp -s "$work/double.out" "$work/double.db" || { echo "lifeboat download of the 2x object differs" >&2; exit 1; }
 rm -f "$work/double.db" "$work/double.out"
-median() { printf '%s\n' $@ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 size=$(stat -c %s "$snapshot")
 printf '\nsnapshot: %s bytes; runs: %s each, alternating; zstd output: zstd -3 %s bytes, lifeboat %s bytes\n\n' \
   "$size" "$runs" "$(stat -c %s "$work/z.zst")" "$(stat -c %s "$work/l.zst")"

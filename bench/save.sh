@@ -31,7 +31,6 @@ for i in $(seq 1 "$runs"); do
   lifeboat_walls+=("${r[1]}"); lifeboat_rss+=("${r[2]}")
 done
 size_bytes=$(stat -c %s "$work/l.db")
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ew=$(median "${etcdctl_walls[@]}"); lw=$(median "${lifeboat_walls[@]}")
 er=$(median "${etcdctl_rss[@]}"); lr=$(median "${lifeboat_rss[@]}")
 printf '\nsnapshot size: %s bytes; runs: %s each, alternating\n\n' "$size_bytes" "$runs"
