@@ -20,6 +20,7 @@ import io.lifeboat.repository.SnapshotEncoding;
 import io.lifeboat.repository.SnapshotMetadata;
 import io.lifeboat.repository.SnapshotName;
 import io.lifeboat.repository.SnapshotStore;
+import io.lifeboat.repository.codec.Compression;
 import io.lifeboat.repository.local.LocalDirectoryStore;
 import io.lifeboat.repository.local.PendingFile;
 import io.lifeboat.repository.local.ReplacePolicy;
@@ -93,17 +94,25 @@ public final class SnapshotSaver {
               Duration.between(started, clock.instant()));
         }
       }
-      // A named snapshot: the raw stream goes to a temporary file that is never committed, then is
-      // stored encoded (the raw file itself when neither compressed nor encrypted would be the same bytes).
+      // A named snapshot: the raw stream goes to a temporary file. Stored as it is (neither compressed
+      // nor encrypted), that file is committed under the snapshot's name: the bytes are written once.
+      // Otherwise it is never committed but stored encoded into the local store.
       SnapshotName name = request.name();
       ObjectKind kind = request.dataKind();
-      try (PendingFile pending = PendingFile.create(request.directory().resolve(name.value() + ".db"),
-          ReplacePolicy.REPLACE_EXISTING)) {
+      boolean asStreamed = request.encoding().compression() == Compression.NONE
+          && !request.encoding().encryption().encrypted();
+      try (PendingFile pending = PendingFile.create(request.directory().resolve(kind.fileName(name)),
+          asStreamed ? ReplacePolicy.NEVER_REPLACE : ReplacePolicy.REPLACE_EXISTING)) {
         Streamed streamed = streamWithRetries(client, request, candidates, pending);
-        EncodedSource encoded = new EncodedSource(pending.temporaryPath(), request.encoding(), name, request.key());
-        local.put(name, kind, encoded);
-        SnapshotMetadata metadata = metadata(request, started, streamed, kind.fileName(name), encoded.size(),
-            encoded.sha256());
+        SnapshotMetadata metadata;
+        if (asStreamed) {
+          pending.commit();
+          metadata = metadata(request, started, streamed, kind.fileName(name), streamed.size(), streamed.sha256());
+        } else {
+          EncodedSource encoded = new EncodedSource(pending.temporaryPath(), request.encoding(), name, request.key());
+          local.put(name, kind, encoded);
+          metadata = metadata(request, started, streamed, kind.fileName(name), encoded.size(), encoded.sha256());
+        }
         local.put(name, ObjectKind.METADATA, ObjectSource.ofBytes(MetadataCodec.encode(metadata)));
         Path stored = request.target();
         if (upload.isPresent()) {
