@@ -117,6 +117,8 @@ public final class LifeboatServer implements AutoCloseable {
     election.ifPresent(LeaderElection::close);
     metrics.leader(false);
     api.close();
+    // A snapshot past the grace may still have ended while the listener drained.
+    clean = clean || !scheduler.isTaking();
     if (clean) {
       log.info("Stopped");
     } else {

@@ -232,6 +232,11 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
     }
   }
 
+  /** Whether a snapshot is being taken right now. */
+  public boolean isTaking() {
+    return running.isLocked();
+  }
+
   @Override
   public void close() {
     shutdown(Duration.ZERO);
