@@ -11,9 +11,7 @@ import io.lifeboat.client.EndpointProbe;
 import io.lifeboat.client.EtcdClient;
 import io.lifeboat.client.EtcdUnavailableException;
 import io.lifeboat.client.SnapshotProgress;
-import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.SnapshotName;
-import io.lifeboat.repository.SnapshotStore;
 import io.lifeboat.repository.crypto.EncryptionKey;
 import io.lifeboat.repository.retention.RetentionPolicy;
 import io.lifeboat.server.Deletion;
@@ -24,7 +22,6 @@ import io.lifeboat.server.TakenSnapshot;
 import io.lifeboat.server.config.ServerConfig;
 import io.lifeboat.server.config.StorageSettings;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,28 +81,16 @@ final class CliSnapshotService implements SnapshotService, AutoCloseable {
     Objects.requireNonNull(name, "name");
     SaveRequest request = new SaveRequest(connection, Optional.empty(), storage.dir(), name, STREAM_ATTEMPTS,
         STREAM_BACKOFF, storage.compression(), key);
-    SnapshotStore local = null;
-    List<StoreLocations.Location> remotes = new ArrayList<>();
-    for (StoreLocations.Location l : locations.all()) {
-      if (l.store().exists(name, ObjectKind.METADATA) || l.store().exists(name, request.dataKind())) {
-        throw new FileAlreadyExistsException(name + " in " + l.store().location(), null,
-            "snapshots are never overwritten");
-      }
-      if (l.label().equals(StoreLocations.LOCAL)) {
-        local = l.store();
-      } else {
-        remotes.add(l);
-      }
-    }
+    locations.requireAbsent(name, request.dataKind());
     Instant started = clock.instant();
     for (String abandoned : io.lifeboat.repository.local.PendingFile.deleteAbandoned(storage.dir(), started)) {
       log.warn("Removed a temporary file abandoned by a killed save", "file", abandoned, "dir", storage.dir());
     }
-    SaveResult saved = saver.save(request, Objects.requireNonNull(local, "local location"), Optional.empty());
+    SaveResult saved = saver.save(request, locations.local(), Optional.empty());
     List<String> storedIn = new ArrayList<>(List.of(StoreLocations.LOCAL));
     Map<String, String> failed = new LinkedHashMap<>();
     long uploaded = 0;
-    for (StoreLocations.Location remote : remotes) {
+    for (StoreLocations.Location remote : locations.remotes()) {
       try {
         SnapshotSaver.upload(remote.store(), name, request.dataKind(), saved.file(), saved.metadata());
         storedIn.add(remote.label());

@@ -90,20 +90,9 @@ final class SaveRunner {
       return save(command, spec, format, request, new LocalDirectoryStore(command.dir), Optional.empty());
     }
     try (StoreLocations locations = StoreLocations.open(command.dir, s3)) {
-      SnapshotStore local = null;
-      Optional<SnapshotStore> upload = Optional.empty();
-      for (StoreLocations.Location l : locations.all()) {
-        if (l.store().exists(name, ObjectKind.METADATA) || l.store().exists(name, request.dataKind())) {
-          throw new UsageException(String.format(Locale.ROOT,
-              "snapshot %s already exists in %s; snapshots are never overwritten", name, l.store().location()));
-        }
-        if (l.label().equals(StoreLocations.LOCAL)) {
-          local = l.store();
-        } else {
-          upload = Optional.of(l.store());
-        }
-      }
-      return save(command, spec, format, request, local, upload);
+      locations.requireAbsent(name, request.dataKind());
+      Optional<SnapshotStore> upload = locations.remotes().stream().map(StoreLocations.Location::store).findFirst();
+      return save(command, spec, format, request, locations.local(), upload);
     }
   }
 

@@ -1,14 +1,19 @@
 package io.lifeboat.cli.snapshot;
 
+import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.RetryingSnapshotStore;
+import io.lifeboat.repository.SnapshotName;
 import io.lifeboat.repository.SnapshotStore;
 import io.lifeboat.repository.StoreException;
 import io.lifeboat.repository.local.LocalDirectoryStore;
 import io.lifeboat.repository.s3.S3Config;
 import io.lifeboat.repository.s3.S3SnapshotStore;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,6 +59,31 @@ public final class StoreLocations implements AutoCloseable {
 
   public List<Location> all() {
     return locations;
+  }
+
+  /** The local directory's store: the first location, where a save writes before any upload. */
+  public SnapshotStore local() {
+    return locations.get(0).store();
+  }
+
+  /** The locations a save uploads to after writing locally (the bucket with {@code --s3}). */
+  public List<Location> remotes() {
+    return locations.subList(1, locations.size());
+  }
+
+  /**
+   * Refuses a name that any location holds, as metadata or as data of {@code dataKind}: snapshots
+   * are never overwritten.
+   *
+   * @throws FileAlreadyExistsException naming the snapshot and the location
+   */
+  public void requireAbsent(SnapshotName name, ObjectKind dataKind) throws IOException {
+    for (Location l : locations) {
+      if (l.store().exists(name, ObjectKind.METADATA) || l.store().exists(name, dataKind)) {
+        throw new FileAlreadyExistsException(String.format(Locale.ROOT,
+            "snapshot %s already exists in %s; snapshots are never overwritten", name, l.store().location()));
+      }
+    }
   }
 
   @Override
