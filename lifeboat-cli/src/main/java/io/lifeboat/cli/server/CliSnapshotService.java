@@ -11,7 +11,12 @@ import io.lifeboat.client.EndpointProbe;
 import io.lifeboat.client.EtcdClient;
 import io.lifeboat.client.EtcdUnavailableException;
 import io.lifeboat.client.SnapshotProgress;
+import io.lifeboat.repository.MetadataException;
+import io.lifeboat.repository.ObjectKind;
+import io.lifeboat.repository.SnapshotMetadata;
 import io.lifeboat.repository.SnapshotName;
+import io.lifeboat.repository.SnapshotStore;
+import io.lifeboat.repository.StoreException;
 import io.lifeboat.repository.crypto.EncryptionKey;
 import io.lifeboat.repository.retention.RetentionPolicy;
 import io.lifeboat.server.Deletion;
@@ -122,7 +127,35 @@ final class CliSnapshotService implements SnapshotService, AutoCloseable {
   @Override
   public Optional<ListedSnapshot> find(SnapshotName name) throws IOException {
     Objects.requireNonNull(name, "name");
-    return list().stream().filter(s -> s.metadata().name().equals(name.value())).findFirst();
+    // Reads this name's metadata in each location, not every snapshot's as list() does.
+    Optional<SnapshotMetadata> first = Optional.empty();
+    List<String> where = new ArrayList<>();
+    for (StoreLocations.Location l : locations.all()) {
+      Optional<SnapshotMetadata> here = complete(l.store(), name);
+      if (here.isPresent()) {
+        first = first.isPresent() ? first : here;
+        where.add(l.label());
+      }
+    }
+    return first.map(m -> new ListedSnapshot(m, where));
+  }
+
+  /** The metadata of {@code name} in one store when it is a complete snapshot there, as the catalog lists it. */
+  private Optional<SnapshotMetadata> complete(SnapshotStore store, SnapshotName name)
+      throws IOException {
+    SnapshotMetadata metadata;
+    try {
+      metadata = SnapshotCatalog.read(store, name);
+    } catch (StoreException e) {
+      if (e.reason() == StoreException.Reason.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    } catch (MetadataException e) {
+      return Optional.empty(); // not a snapshot of ours; list() does not show it either
+    }
+    Optional<ObjectKind> kind = SnapshotCatalog.dataKind(metadata, name);
+    return kind.isPresent() && store.exists(name, kind.get()) ? Optional.of(metadata) : Optional.empty();
   }
 
   @Override
