@@ -164,7 +164,7 @@ class ServerIT {
         assertThat(snapshots.resolve(name + ".db")).isRegularFile();
         assertThat(abandoned).doesNotExist();
         assertThat(server.count("Removed a temporary file abandoned by a killed save")).isEqualTo(1);
-        assertThat(metadata.path("sha256").asText()).isEqualTo(sha256(snapshots.resolve(name + ".db")));
+        assertThat(metadata.path("sha256").asText()).isEqualTo(Digests.sha256(snapshots.resolve(name + ".db")));
         long revision = EtcdViews.parse(etcd.etcdctl("endpoint", "status", "-w", "json").requireSuccess().stdout())
             .get(0).path("Status").path("header").path("revision").asLong();
         assertThat(metadata.path("etcd").path("revision").asLong()).isEqualTo(revision);
@@ -458,14 +458,5 @@ class ServerIT {
     Path file = dir.resolve(name);
     Files.writeString(file, content, StandardCharsets.UTF_8);
     return file;
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try {
-      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-      return java.util.HexFormat.of().formatHex(digest.digest(Files.readAllBytes(file)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
   }
 }

@@ -14,10 +14,7 @@ import io.lifeboat.testkit.S3Server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -71,8 +68,8 @@ class SnapshotS3FaultsIT {
       assertThat(result.exitCode()).as(result.stderr()).isZero();
       JsonNode metadata = EtcdViews.parse(result.stdout());
       Path uploaded = objectIn(s3, metadata.path("file").asText());
-      assertThat(sha256(uploaded)).isEqualTo(metadata.path("sha256").asText());
-      assertThat(sha256(snapshots.resolve(metadata.path("file").asText()))).isEqualTo(metadata.path("sha256").asText());
+      assertThat(Digests.sha256(uploaded)).isEqualTo(metadata.path("sha256").asText());
+      assertThat(Digests.sha256(snapshots.resolve(metadata.path("file").asText()))).isEqualTo(metadata.path("sha256").asText());
       assertThat(objectIn(s3, "flaky.json")).isRegularFile();
       assertThat(result.stdout() + result.stderr()).doesNotContain(s3.secretKey());
     }
@@ -125,7 +122,7 @@ class SnapshotS3FaultsIT {
           "--s3-endpoint-ca", caFile.toString(), "-w", "json"));
       assertThat(trusted.exitCode()).as(trusted.stderr()).isZero();
       JsonNode metadata = EtcdViews.parse(trusted.stdout());
-      assertThat(sha256(objectIn(s3, metadata.path("file").asText()))).isEqualTo(metadata.path("sha256").asText());
+      assertThat(Digests.sha256(objectIn(s3, metadata.path("file").asText()))).isEqualTo(metadata.path("sha256").asText());
     }
   }
 
@@ -141,19 +138,6 @@ class SnapshotS3FaultsIT {
       return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static String sha256(Path file) throws IOException {
-    try (var in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
     }
   }
 }
