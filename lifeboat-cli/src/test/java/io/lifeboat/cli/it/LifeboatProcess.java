@@ -49,8 +49,11 @@ final class LifeboatProcess {
     }
   }
 
-  /** Starts without waiting; stdout and stderr go to files read by {@link #result}. */
-  static Process start(Map<String, String> environment, String... args) {
+  /**
+   * {@code bin/lifeboat ARGS} with no input, in a scrubbed environment (none of the caller's
+   * ETCDCTL_*, LIFEBOAT_*, AWS_* or Rancher variables) plus {@code environment}.
+   */
+  static ProcessBuilder builder(Map<String, String> environment, String... args) {
     Path root = repositoryRoot();
     if (!Files.isRegularFile(root.resolve("lifeboat-cli/target/lifeboat.jar"))) {
       throw new AssertionError("lifeboat-cli/target/lifeboat.jar is missing: integration tests run after `package`");
@@ -58,15 +61,20 @@ final class LifeboatProcess {
     List<String> command = new ArrayList<>();
     command.add(root.resolve("bin/lifeboat").toString());
     command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().keySet().removeIf(k -> k.startsWith("ETCDCTL_") || k.startsWith("LIFEBOAT_")
+        || k.startsWith("AWS_") || k.equals("EMBEDDED_BACKUPS") || k.startsWith("BACKUP_"));
+    builder.environment().putAll(environment);
+    return builder;
+  }
+
+  /** Starts without waiting; stdout and stderr go to files read by {@link #result}. */
+  static Process start(Map<String, String> environment, String... args) {
     try {
       Path out = Files.createTempFile("lifeboat-out", ".txt");
       Path err = Files.createTempFile("lifeboat-err", ".txt");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-      builder.environment().keySet().removeIf(k -> k.startsWith("ETCDCTL_") || k.startsWith("LIFEBOAT_"));
-      builder.environment().putAll(environment);
-      Process process = builder.start();
+      Process process = builder(environment, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       OUTPUTS.put(process, new Path[] {out, err});
       return process;
     } catch (IOException e) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,14 +33,8 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts the server listening on {@code port}; stdout and stderr both go to {@code log}. */
   static ServerProcess start(Path log, int port, Map<String, String> environment, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(LifeboatProcess.repositoryRoot().resolve("bin/lifeboat").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    builder.environment().keySet().removeIf(k -> k.startsWith("ETCDCTL_") || k.startsWith("LIFEBOAT_")
-        || k.startsWith("AWS_") || k.equals("EMBEDDED_BACKUPS") || k.startsWith("BACKUP_"));
-    builder.environment().putAll(environment);
+    ProcessBuilder builder = LifeboatProcess.builder(environment, args).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
     try {
       return new ServerProcess(builder.start(), log, port);
     } catch (IOException e) {
