@@ -39,20 +39,10 @@ public final class ApiServer implements AutoCloseable {
    * the API is open when {@code settings.allowUnauthenticatedLoopback()}, and refuses every request
    * otherwise; this method says nothing about it, the caller warns.
    *
+   * @param problems gets a line (and stack trace) for each request that failed on a bug
    * @throws IOException when the token file is missing, unreadable or empty (the message names the
    *     file, never its content), or the address cannot be bound
    */
-  public static ApiServer start(
-      HttpSettings settings,
-      SnapshotService service,
-      SnapshotTrigger trigger,
-      Readiness readiness,
-      ServerMetrics metrics)
-      throws IOException {
-    return start(settings, service, trigger, readiness, metrics, problem -> System.err.println(problem));
-  }
-
-  /** As above; {@code problems} gets a line (and stack trace) for each request that failed on a bug. */
   public static ApiServer start(
       HttpSettings settings,
       SnapshotService service,

@@ -350,6 +350,8 @@ class ApiServerTest {
     assertThat(list.statusCode()).isEqualTo(500);
     assertThat(JSON.readTree(list.body())).isEqualTo(error("internal error; see the server log"));
     assertThat(send(get("/healthz")).statusCode()).isEqualTo(200);
+    // The operator gets the details the client does not.
+    assertThat(problems).hasSize(2).allSatisfy(p -> assertThat(p).contains("secret-looking internal detail"));
   }
 
   // --- authentication
@@ -499,8 +501,10 @@ class ApiServerTest {
 
   // --- helpers
 
+  private final List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private ApiServer start(HttpSettings settings) throws IOException {
-    ApiServer s = ApiServer.start(settings, service, trigger, readiness, metrics);
+    ApiServer s = ApiServer.start(settings, service, trigger, readiness, metrics, problems::add);
     servers.add(s);
     return s;
   }
