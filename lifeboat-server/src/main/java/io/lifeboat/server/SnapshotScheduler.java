@@ -82,7 +82,7 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       metrics.snapshotFailed("local", e.getClass().getSimpleName());
       log.error("Failed to create backup", "trigger", "on-demand", "err",
-          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+          reason(e));
       throw e;
     } finally {
       running.unlock();
@@ -124,7 +124,7 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
           return;
         } catch (IOException | RuntimeException e) {
           metrics.snapshotFailed("local", e.getClass().getSimpleName());
-          String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+          String reason = reason(e);
           Duration wait = settings.retryBackoff().multipliedBy(1L << Math.min(attempt - 1, 6));
           boolean retry = attempt < settings.attempts()
               && clock.instant().plus(wait).isBefore(nextSlotAt);
@@ -230,6 +230,11 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** A failure in one line for the log: its message, else its type. */
+  private static String reason(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** Whether a snapshot is being taken right now. */
