@@ -29,10 +29,10 @@ etcdctl_status=("$bin/etcdctl" snapshot status -w json "$snapshot")
 export ETCDCTL_API=3
 
 lifeboat="$BENCH_ROOT/bin/lifeboat"
-"$lifeboat" version >/dev/null   # creates the class-data archive, as any first run does
 
 echo "snapshot: $snapshot ($(du -h "$snapshot" | cut -f1)), cpu: $(nproc) cores"
 echo "etcdctl:  $("${etcdctl_status[@]}")"
+# Also the first status run of this build, which makes its class-data archive (bin/lifeboat).
 echo "lifeboat: $("$lifeboat" snapshot status -w json "$snapshot")"
 
 results=()

@@ -1,0 +1,78 @@
+package io.lifeboat.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lifeboat.testkit.CommandResult;
+import io.lifeboat.testkit.EtcdCluster;
+import io.lifeboat.testkit.EtcdVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/lifeboat's start-up choices: a class-data archive per command, made by that command's first
+ * run and used by the next, and the JIT directives of {@code snapshot save}, none of which may
+ * change what a command prints.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class LauncherIT {
+  private static final Pattern REVISION = Pattern.compile("\"revision\":(\\d+)");
+
+  @TempDir Path dir;
+
+  @Test
+  void version_firstRunMakesItsOwnArchive_secondUsesIt_outputUnchanged() throws IOException {
+    Path cds = dir.resolve("cds");
+    Map<String, String> env = Map.of("LIFEBOAT_CDS_DIR", cds.toString());
+
+    CommandResult first = LifeboatProcess.run(env, "version").requireSuccess();
+    assertThat(archives(cds)).singleElement().asString().endsWith("-version.jsa");
+    CommandResult second = LifeboatProcess.run(env, "version").requireSuccess();
+
+    assertThat(archives(cds)).hasSize(1);
+    assertThat(second.stdout()).isEqualTo(first.stdout()).startsWith("Lifeboat ");
+    assertThat(first.stderr()).isEmpty();
+    assertThat(second.stderr()).isEmpty();
+  }
+
+  @Test
+  void snapshotSave_globalOptionsFirst_getsItsOwnArchive_andPrintsOnlyItsOwnLines() throws IOException {
+    Path cds = dir.resolve("cds");
+    Map<String, String> env = Map.of("LIFEBOAT_CDS_DIR", cds.toString());
+    try (EtcdCluster cluster = EtcdCluster.builder().version(EtcdVersion.V3_5).members(1).name("launcher").start()) {
+      cluster.etcdctl("put", "launcher", "value").requireSuccess();
+      String endpoint = cluster.endpoints();
+
+      List<String> revisions = new ArrayList<>();
+      for (String file : List.of("first.db", "second.db")) {
+        CommandResult saved = LifeboatProcess.run(env, "--endpoints", endpoint, "snapshot", "save",
+            dir.resolve(file).toString(), "-w", "json").requireSuccess();
+        // -w json: stdout is the metadata alone; stderr only the member chosen (no JVM notices).
+        assertThat(saved.stdout().strip()).startsWith("{").endsWith("}").contains("\"revision\":");
+        assertThat(saved.stderr().lines()).singleElement().asString().startsWith("Streaming from member ");
+        assertThat(archives(cds)).singleElement().asString().endsWith("-snapshot-save.jsa");
+        Matcher revision = REVISION.matcher(saved.stdout());
+        assertThat(revision.find()).isTrue();
+        revisions.add(revision.group(1));
+      }
+      // Nothing was written between the saves: both hold etcd's revision of the one put.
+      assertThat(revisions).containsExactly("2", "2");
+    }
+  }
+
+  private static List<String> archives(Path cds) throws IOException {
+    try (Stream<Path> files = Files.list(cds)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
