@@ -117,13 +117,11 @@ public final class LifeboatServer implements AutoCloseable {
     election.ifPresent(LeaderElection::close);
     metrics.leader(false);
     api.close();
-    // A snapshot past the grace may still have ended while the listener drained.
-    clean = clean || !scheduler.isTaking();
     if (clean) {
       log.info("Stopped");
     } else {
-      log.error("Stopped while a snapshot was still running: it was not stored; its temporary file is removed as"
-          + " the process exits");
+      log.error("Stopped while a snapshot was still running: it was interrupted and not stored (its temporary file"
+          + " and any partial upload are removed)");
     }
     return clean;
   }

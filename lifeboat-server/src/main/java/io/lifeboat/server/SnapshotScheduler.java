@@ -32,10 +32,15 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
   private final Clock clock;
   /** Held for the whole of a snapshot and its retention: runs never overlap. */
   private final ReentrantLock running = new ReentrantLock();
+  /** The thread inside {@link SnapshotService#take} (the scheduler's or an API request's), if any. */
+  private final Object takerLock = new Object();
+  private Thread taker;
   /** Wakes the scheduling thread early on close. */
   private final ReentrantLock wake = new ReentrantLock();
   private final Condition stopped = wake.newCondition();
   private final Thread thread;
+  /** How long an interrupted snapshot may take to clean up at shutdown. */
+  static final Duration CLEAN_UP = Duration.ofSeconds(20);
   private volatile boolean closing;
   private volatile Optional<Instant> lastSuccess = Optional.empty();
   private volatile Optional<Instant> nextSlot = Optional.empty();
@@ -148,9 +153,17 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
     SnapshotName name = uniqueName();
     metrics.snapshotInProgress(true);
     TakenSnapshot taken;
+    synchronized (takerLock) {
+      taker = Thread.currentThread();
+    }
     try {
       taken = service.take(name);
     } finally {
+      synchronized (takerLock) {
+        taker = null;
+        // Shutdown interrupts only a take: an interrupt that came as it ended must not cut pruning short.
+        Thread.interrupted();
+      }
       metrics.snapshotInProgress(false);
     }
     lastSuccess = Optional.of(taken.metadata().createdAt());
@@ -207,9 +220,11 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
   }
 
   /**
-   * Stops scheduling, and lets a running snapshot finish within {@code grace}.
+   * Stops scheduling, and lets a running snapshot finish within {@code grace}. One still running
+   * then is interrupted and given up to {@link #CLEAN_UP} to clean up after itself: its temporary
+   * file removed, a multipart upload aborted (left alone, the bucket would keep its parts).
    *
-   * @return true when nothing was running at the end
+   * @return false when a snapshot was cut short
    */
   public boolean shutdown(Duration grace) {
     closing = true;
@@ -224,6 +239,17 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
         running.unlock();
         thread.join(1000);
         return true;
+      }
+      Optional<Instant> succeededBefore = lastSuccess;
+      synchronized (takerLock) {
+        if (taker != null) {
+          taker.interrupt();
+        }
+      }
+      if (running.tryLock(CLEAN_UP.toMillis(), TimeUnit.MILLISECONDS)) {
+        running.unlock();
+        // It may have been past the point of no return, and stored the snapshot after all.
+        return !lastSuccess.equals(succeededBefore);
       }
       return false;
     } catch (InterruptedException e) {

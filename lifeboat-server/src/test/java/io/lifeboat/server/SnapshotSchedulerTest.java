@@ -13,6 +13,7 @@ import io.lifeboat.server.metrics.ServerMetrics;
 import io.lifeboat.server.schedule.Schedule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -49,6 +51,9 @@ class SnapshotSchedulerTest {
     final List<String> names = Collections.synchronizedList(new ArrayList<>());
     final int failures;
     volatile CountDownLatch block = new CountDownLatch(0);
+    /** When interrupted while blocked: clean up for a while, then fail as a real save does. */
+    volatile boolean stopWhenInterrupted;
+    final AtomicBoolean cleanedUp = new AtomicBoolean();
     final CountDownLatch entered = new CountDownLatch(1);
     final AtomicInteger retentionRuns = new AtomicInteger();
 
@@ -62,6 +67,15 @@ class SnapshotSchedulerTest {
       try {
         block.await();
       } catch (InterruptedException e) {
+        if (stopWhenInterrupted) {
+          try {
+            Thread.sleep(300);
+          } catch (InterruptedException again) {
+            throw new AssertionError("interrupted twice", again);
+          }
+          cleanedUp.set(true);
+          throw new InterruptedIOException("snapshot interrupted");
+        }
         Thread.currentThread().interrupt();
       }
       if (calls.incrementAndGet() <= failures) {
@@ -222,5 +236,33 @@ class SnapshotSchedulerTest {
     assertThat(s.shutdown(Duration.ofSeconds(10))).isTrue();
     assertThat(service.names).hasSize(1);
     assertThatThrownBy(s::takeNow).isInstanceOf(IOException.class).hasMessageContaining("shutting down");
+  }
+
+  @Test
+  void shutdown_pastTheGrace_interruptsTheTake_andWaitsForItsCleanUp() throws Exception {
+    FakeService service = new FakeService(0);
+    service.block = new CountDownLatch(1);
+    service.stopWhenInterrupted = true;
+    SnapshotScheduler s = scheduler(service, Duration.ofHours(1), 1, Duration.ZERO, new AtomicBoolean(true));
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    Thread taking = new Thread(() -> {
+      try {
+        s.takeNow();
+      } catch (IOException e) {
+        failure.set(e);
+      }
+    });
+    taking.start();
+    assertThat(service.entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(s.shutdown(Duration.ofMillis(100))).isFalse();
+
+    // shutdown returned only once the interrupted take had cleaned up and failed
+    assertThat(service.cleanedUp).isTrue();
+    taking.join(5000);
+    assertThat(failure.get()).isInstanceOf(InterruptedIOException.class);
+    assertThat(service.names).isEmpty();
+    assertThat(s.isTaking()).isFalse();
+    assertThat(logText()).contains("Failed to create backup").contains("snapshot interrupted");
   }
 }

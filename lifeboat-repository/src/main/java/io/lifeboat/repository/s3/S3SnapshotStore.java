@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -322,14 +323,39 @@ public final class S3SnapshotStore implements SnapshotStore {
     } finally {
       if (!completed) {
         // Parts not yet started are skipped; running ones end (their retries are bounded) before the
-        // abort, so no part can land after it and leave an incomplete upload behind.
+        // abort, so no part can land after it and leave an incomplete upload behind. An interrupted
+        // upload (a server shutting down) is aborted too: the SDK refuses requests from an interrupted
+        // thread, so the flag is cleared for the wait and the abort, then restored.
         cancelled.set(true);
+        boolean interrupted = Thread.interrupted();
+        interrupted |= awaitUninterruptibly(finished, futures.size(),
+            interrupted ? PARTS_AFTER_INTERRUPT : PARTS_AFTER_FAILURE);
         try {
-          finished.tryAcquire(futures.size(), 10, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          abort(key, uploadId);
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
-        abort(key, uploadId);
+      }
+    }
+  }
+
+  /** How long a failed upload waits for its running parts before the abort. */
+  private static final Duration PARTS_AFTER_FAILURE = Duration.ofMinutes(10);
+  /** The same when interrupted: whoever interrupted is waiting for the clean-up. */
+  private static final Duration PARTS_AFTER_INTERRUPT = Duration.ofSeconds(15);
+
+  /** Acquires {@code permits} within {@code max}, or gives up; returns whether it was interrupted. */
+  private static boolean awaitUninterruptibly(Semaphore semaphore, int permits, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        semaphore.tryAcquire(permits, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
   }

@@ -14,13 +14,19 @@ import io.lifeboat.testkit.CertificateAuthority;
 import io.lifeboat.testkit.FaultyProxy;
 import io.lifeboat.testkit.FaultyProxy.Fault;
 import io.lifeboat.testkit.S3Server;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,6 +183,52 @@ class S3SnapshotStoreIT extends SnapshotStoreContract {
       assertThat(proxy.faultedRequestLines()).hasSize(4);
       assertThat(TestStreams.sha256(s.get(NAME, ObjectKind.DB))).isEqualTo(TestStreams.sha256(TestStreams.generated(5, size)));
     }
+  }
+
+  @Test
+  void put_interruptedMidUpload_abortsTheMultipartUpload_andStoresNothing() throws Exception {
+    long partSize = S3Config.MIN_PART_SIZE;
+    long size = 4 * partSize;
+    CountDownLatch stalled = new CountDownLatch(1);
+    // Delivers two and a half parts, then waits (as a stream from etcd might) until interrupted.
+    InputStream source = new FilterInputStream(TestStreams.generated(11, size)) {
+      private long delivered;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (delivered >= 5 * partSize / 2) {
+          stalled.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // as a file channel leaves it when interrupted
+            throw new InterruptedIOException("the source was interrupted");
+          }
+        }
+        int n = super.read(b, off, (int) Math.min(len, 5 * partSize / 2 - delivered));
+        delivered += Math.max(n, 0);
+        return n;
+      }
+    };
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread uploading = new Thread(() -> {
+      try {
+        store.put(NAME, ObjectKind.DB, ObjectSource.ofStream(source, OptionalLong.of(size)));
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    uploading.start();
+    assertThat(stalled.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(s3Store().client().listMultipartUploads(r -> r.bucket(bucket)).uploads()).hasSize(1);
+
+    uploading.interrupt();
+    uploading.join(60_000);
+
+    assertThat(uploading.isAlive()).isFalse();
+    assertThat(failure.get()).isInstanceOf(StoreException.class).hasMessageContaining("interrupted");
+    assertThat(store.exists(NAME, ObjectKind.DB)).isFalse();
+    assertNoLeftovers();
   }
 
   @Test
