@@ -1,10 +1,12 @@
 package io.lifeboat.cli;
 
-/** Entry point of {@code bin/lifeboat}; the only place that calls {@link System#exit}. */
+/** Entry point of {@code bin/lifeboat}; with {@link StopOnSignal}, the only place that calls {@link System#exit}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(new Lifeboat(System.out, System.err).run(args));
+    StopOnSignal signals = StopOnSignal.install(Thread.currentThread());
+    int code = new Lifeboat(System.out, System.err).run(args);
+    System.exit(signals.exitCode().orElse(code));
   }
 }

@@ -14,8 +14,11 @@ import io.lifeboat.testkit.S3Server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -123,6 +126,46 @@ class SnapshotS3FaultsIT {
       assertThat(trusted.exitCode()).as(trusted.stderr()).isZero();
       JsonNode metadata = EtcdViews.parse(trusted.stdout());
       assertThat(Digests.sha256(objectIn(s3, metadata.path("file").asText()))).isEqualTo(metadata.path("sha256").asText());
+    }
+  }
+
+  @Test
+  void ctrlCDuringTheUpload_abortsIt_exits130_andKeepsTheLocalSnapshot() throws Exception {
+    try (S3Server s3 = S3Server.start(); FaultyProxy proxy = FaultyProxy.start(s3.endpoint())) {
+      s3.createBucket(BUCKET);
+      // Parts reach the server late, so the upload is surely under way when the signal comes.
+      proxy.inject(FaultyProxy.Fault.delay(Duration.ofSeconds(2)), 10_000, line -> line.contains("partNumber="));
+      Path snapshots = dir.resolve("snapshots");
+      String[] args = save(snapshots, "interrupted", proxy.endpoint().toString(), s3, "--compress", "none");
+      Process process = LifeboatProcess.start(Map.of(), args);
+
+      Instant deadline = Instant.now().plusSeconds(120);
+      while (objectsIn(s3).isEmpty() && process.isAlive() && Instant.now().isBefore(deadline)) {
+        Thread.sleep(20);
+      }
+      assertThat(objectsIn(s3)).as("an upload in progress").isNotEmpty();
+      signal(process, "INT");
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      CommandResult result = LifeboatProcess.result(process, args);
+
+      assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(130);
+      assertThat(result.stderr().strip().lines()).last().asString()
+          .contains("uploading interrupted").contains("interrupted").contains("stays in place");
+      // Nothing in the bucket: the multipart upload was aborted, its parts are gone, no metadata.
+      assertThat(objectsIn(s3)).isEmpty();
+      // The local snapshot was complete before the upload began, and stays so.
+      CommandResult verify = LifeboatProcess.run("snapshot", "verify", "interrupted", "--dir", snapshots.toString());
+      assertThat(verify.exitCode()).as(verify.stdout() + verify.stderr()).isZero();
+    }
+  }
+
+  /** Sends the signal to bin/lifeboat and to the java it runs (a first run of a command is its child). */
+  private static void signal(Process process, String signal) throws IOException, InterruptedException {
+    List<Long> pids = new ArrayList<>();
+    pids.add(process.pid());
+    process.toHandle().descendants().forEach(h -> pids.add(h.pid()));
+    for (long pid : pids) {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
     }
   }
 
