@@ -50,6 +50,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -263,6 +264,10 @@ public final class S3SnapshotStore implements SnapshotStore {
       uploadId = client.createMultipartUpload(r -> r.bucket(config.bucket()).key(key).contentType(CONTENT_TYPE))
           .uploadId();
     } catch (SdkException e) {
+      if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+        // Interrupted during the call: the server may have made the upload, whose id went with the response.
+        abortUploadsOf(key);
+      }
       throw errors.map(operation, e, false);
     }
     int maxBuffers = config.concurrency() + 1;
@@ -392,6 +397,22 @@ public final class S3SnapshotStore implements SnapshotStore {
     StoreException f = failure.get();
     if (f != null) {
       throw f;
+    }
+  }
+
+  /** Aborts every multipart upload in progress for {@code key}, with the interrupt flag cleared meanwhile. */
+  private void abortUploadsOf(String key) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      client.listMultipartUploads(r -> r.bucket(config.bucket()).prefix(key)).uploads().stream()
+          .filter(u -> u.key().equals(key))
+          .forEach(u -> abort(key, u.uploadId()));
+    } catch (SdkException e) {
+      // As for abort: a bucket lifecycle rule removes incomplete uploads.
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
