@@ -8,6 +8,9 @@ import io.lifeboat.testkit.EtcdVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +46,33 @@ class LauncherIT {
     assertThat(second.stdout()).isEqualTo(first.stdout()).startsWith("Lifeboat ");
     assertThat(first.stderr()).isEmpty();
     assertThat(second.stderr()).isEmpty();
+  }
+
+  @Test
+  void makingAnArchive_removesOtherBuildsArchivesAfterAnHour_andAnyAfterAWeek() throws IOException {
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    Path otherBuildOld = archive(cds, "lifeboat-1-2-version.jsa", Duration.ofHours(2));
+    Path otherBuildRecent = archive(cds, "lifeboat-1-3-version.jsa", Duration.ofMinutes(5));
+    Path jar = LifeboatProcess.repositoryRoot().resolve("lifeboat-cli/target/lifeboat.jar");
+    String stamp = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis() / 1000;
+    Path thisBuildOld = archive(cds, "lifeboat-" + stamp + "-snapshot-ls.jsa", Duration.ofHours(2));
+    Path thisBuildStale = archive(cds, "lifeboat-" + stamp + "-snapshot-delete.jsa", Duration.ofDays(8));
+    Path notOurs = archive(cds, "notes.txt", Duration.ofDays(30));
+
+    LifeboatProcess.run(Map.of("LIFEBOAT_CDS_DIR", cds.toString()), "version").requireSuccess();
+
+    assertThat(otherBuildOld).doesNotExist();
+    assertThat(thisBuildStale).doesNotExist();
+    assertThat(otherBuildRecent).exists();
+    assertThat(thisBuildOld).exists();
+    assertThat(notOurs).exists();
+    assertThat(cds.resolve("lifeboat-" + stamp + "-version.jsa")).exists();
+  }
+
+  private static Path archive(Path cds, String name, Duration age) throws IOException {
+    Path file = Files.write(cds.resolve(name), new byte[] {1});
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(age)));
+    return file;
   }
 
   @Test
