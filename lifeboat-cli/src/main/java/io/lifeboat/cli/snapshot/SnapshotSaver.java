@@ -86,7 +86,7 @@ public final class SnapshotSaver {
 
       if (request.file().isPresent()) {
         try (PendingFile pending = PendingFile.create(request.target(), ReplacePolicy.REPLACE_EXISTING)) {
-          Streamed streamed = streamWithRetries(client, request, candidates, pending);
+          Streamed streamed = streamWithRetries(client, request, candidates, pending, true);
           pending.commit();
           SnapshotMetadata metadata = metadata(request, started, streamed, request.target().getFileName().toString(),
               streamed.size(), streamed.sha256());
@@ -103,7 +103,9 @@ public final class SnapshotSaver {
           && !request.encoding().encryption().encrypted();
       try (PendingFile pending = PendingFile.create(request.directory().resolve(kind.fileName(name)),
           asStreamed ? ReplacePolicy.NEVER_REPLACE : ReplacePolicy.REPLACE_EXISTING)) {
-        Streamed streamed = streamWithRetries(client, request, candidates, pending);
+        // A stream that is encoded into another file is read once more and deleted: forcing it to disk
+        // first would only write 1.3 GB that nobody keeps (the encoded file is forced when stored).
+        Streamed streamed = streamWithRetries(client, request, candidates, pending, asStreamed);
         SnapshotMetadata metadata;
         if (asStreamed) {
           pending.commit();
@@ -143,8 +145,9 @@ public final class SnapshotSaver {
 
   private record Streamed(MemberStatus source, SnapshotReport report, long size, String sha256, List<String> attempts) {}
 
+  /** @param durable whether the streamed file is kept as it is, and so must be forced to disk */
   private Streamed streamWithRetries(EtcdClient client, SaveRequest request, List<MemberStatus> candidates,
-      PendingFile pending) throws IOException {
+      PendingFile pending, boolean durable) throws IOException {
     List<String> attempts = new ArrayList<>();
     IOException last = null;
     for (int attempt = 1; attempt <= request.attempts(); attempt++) {
@@ -161,7 +164,9 @@ public final class SnapshotSaver {
         // The client checked the trailer as the bytes passed; a walk of every page is the final check.
         // The walk reads the page cache, so it runs while the file is forced to disk, not after.
         FutureTask<Void> force = new FutureTask<>(() -> {
-          pending.channel().force(true);
+          if (durable) {
+            pending.channel().force(true);
+          }
           return null;
         });
         Thread forcing = new Thread(force, "lifeboat-force");
