@@ -1,6 +1,7 @@
 package io.lifeboat.cli;
 
 import java.io.PrintStream;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -18,6 +19,10 @@ final class Messages {
     }
     if (failure instanceof FileSystemException e && e.getReason() != null) {
       return e.getFile() + ": " + e.getReason();
+    }
+    if (failure instanceof ClosedByInterruptException) {
+      // A signal interrupted file I/O (see StopOnSignal); what was being written has been removed.
+      return "interrupted; nothing unfinished was kept";
     }
     String message = failure.getMessage();
     if (message == null || message.isBlank()) {

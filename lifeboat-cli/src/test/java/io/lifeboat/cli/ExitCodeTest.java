@@ -7,6 +7,7 @@ import io.lifeboat.repository.MetadataException;
 import io.lifeboat.repository.StoreException;
 import io.lifeboat.repository.StoreException.Reason;
 import io.lifeboat.repository.crypto.KeyFileException;
+import java.nio.channels.ClosedByInterruptException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -30,5 +31,13 @@ class ExitCodeTest {
     assertThat(ExitCode.of(new IntegrityException("x"))).isEqualTo(ExitCode.INTEGRITY);
     assertThat(ExitCode.of(new MetadataException("x"))).isEqualTo(ExitCode.INTEGRITY);
     assertThat(ExitCode.of(new KeyFileException("x", null))).isEqualTo(ExitCode.USAGE);
+  }
+
+  @Test
+  void fileIoInterruptedByASignal_readsAsInterrupted_notAsAnExceptionName() {
+    ClosedByInterruptException interrupted = new ClosedByInterruptException();
+
+    assertThat(Messages.describe(interrupted)).isEqualTo("interrupted; nothing unfinished was kept");
+    assertThat(ExitCode.of(interrupted)).isEqualTo(ExitCode.FAILED);
   }
 }
