@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.etcd.membership.GoJson;
 import java.io.PrintStream;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
@@ -37,7 +38,7 @@ final class Messages {
     ExitCode code = ExitCode.of(failure);
     String message = describe(failure);
     if (format == OutputFormat.JSON) {
-      out.println("{\"error\":" + JsonText.string(message) + ",\"code\":" + code.code() + "}");
+      out.println("{\"error\":" + GoJson.string(message) + ",\"code\":" + code.code() + "}");
     } else {
       err.println("Error: " + message);
     }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.cli.snapshot.PruneRequest;
 import io.lifeboat.cli.snapshot.PruneRunner;
-import io.lifeboat.repository.retention.RetentionPolicy;
+import io.lifeboat.etcd.membership.GoJson;
 import io.lifeboat.golden.GoldenSnapshots;
 import io.lifeboat.repository.MetadataCodec;
 import io.lifeboat.repository.ObjectKind;
@@ -16,6 +16,7 @@ import io.lifeboat.repository.SnapshotName;
 import io.lifeboat.repository.codec.Compression;
 import io.lifeboat.repository.crypto.EncryptionKey;
 import io.lifeboat.repository.local.LocalDirectoryStore;
+import io.lifeboat.repository.retention.RetentionPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -287,7 +288,7 @@ class SnapshotRepositoryCommandsTest {
     CliRun run = CliRun.of("snapshot", "verify", file.toString(), "-w", "json");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.stdout()).startsWith("[{\"snapshot\":" + JsonText.string(file.toString()))
+    assertThat(run.stdout()).startsWith("[{\"snapshot\":" + GoJson.string(file.toString()))
         .contains("{\"check\":\"sha256 trailer\",\"result\":\"valid\"}").contains("\"ok\":true");
   }
 

@@ -1,11 +1,11 @@
 package io.lifeboat.cli.snapshot;
 
 import io.lifeboat.cli.ExitCode;
-import io.lifeboat.cli.JsonText;
 import io.lifeboat.cli.OutputFormat;
 import io.lifeboat.cli.Sizes;
 import io.lifeboat.cli.Tables;
 import io.lifeboat.cli.UsageException;
+import io.lifeboat.etcd.membership.GoJson;
 import io.lifeboat.repository.SnapshotMetadata;
 import io.lifeboat.repository.StoreException;
 import io.lifeboat.repository.crypto.Encryption;
@@ -78,16 +78,16 @@ public final class ListRunner {
     List<String> items = new ArrayList<>();
     for (Row r : rows) {
       SnapshotMetadata m = r.metadata();
-      items.add("{\"name\":" + JsonText.string(m.name())
-          + ",\"createdAt\":" + JsonText.string(m.createdAt().toString())
-          + ",\"file\":" + JsonText.string(m.file())
+      items.add("{\"name\":" + GoJson.string(m.name())
+          + ",\"createdAt\":" + GoJson.string(m.createdAt().toString())
+          + ",\"file\":" + GoJson.string(m.file())
           + ",\"size\":" + m.size()
-          + ",\"sha256\":" + JsonText.string(m.sha256())
-          + ",\"compression\":" + JsonText.string(m.compression())
-          + ",\"encryption\":" + JsonText.string(m.encryption())
+          + ",\"sha256\":" + GoJson.string(m.sha256())
+          + ",\"compression\":" + GoJson.string(m.compression())
+          + ",\"encryption\":" + GoJson.string(m.encryption())
           + ",\"revision\":" + m.etcd().revision()
           + ",\"totalKey\":" + m.etcd().totalKey()
-          + ",\"locations\":[" + String.join(",", r.locations().stream().map(JsonText::string).toList()) + "]}");
+          + ",\"locations\":[" + String.join(",", r.locations().stream().map(GoJson::string).toList()) + "]}");
     }
     return "[" + String.join(",", items) + "]";
   }

@@ -1,10 +1,10 @@
 package io.lifeboat.cli.snapshot;
 
 import io.lifeboat.cli.ExitCode;
-import io.lifeboat.cli.JsonText;
 import io.lifeboat.cli.OutputFormat;
 import io.lifeboat.cli.Tables;
 import io.lifeboat.cli.UsageException;
+import io.lifeboat.etcd.membership.GoJson;
 import io.lifeboat.etcd.membership.MemberIds;
 import io.lifeboat.etcd.restore.RestoreProgress;
 import io.lifeboat.etcd.restore.RestoreRequest;
@@ -201,17 +201,17 @@ final class RestoreRunner {
 
   private static String json(RestoreResult r) {
     List<String> fields = new ArrayList<>();
-    fields.add("\"name\":" + JsonText.string(r.member().name()));
-    fields.add("\"memberId\":" + JsonText.string(MemberIds.hex(r.member().id())));
-    fields.add("\"clusterId\":" + JsonText.string(MemberIds.hex(r.clusterId())));
+    fields.add("\"name\":" + GoJson.string(r.member().name()));
+    fields.add("\"memberId\":" + GoJson.string(MemberIds.hex(r.member().id())));
+    fields.add("\"clusterId\":" + GoJson.string(MemberIds.hex(r.clusterId())));
     fields.add("\"revision\":" + r.revision());
     fields.add("\"totalKey\":" + r.totalKey());
-    fields.add("\"etcdVersion\":" + JsonText.string(r.targetVersion().label()));
-    fields.add("\"etcdVersionSource\":" + JsonText.string(r.versionSource().name().toLowerCase(Locale.ROOT)));
-    fields.add("\"dataDir\":" + JsonText.string(r.dataDir().toString()));
-    fields.add("\"walDir\":" + JsonText.string(r.walDir().toString()));
-    fields.add("\"sha256Trailer\":" + JsonText.string(r.trailer().name().toLowerCase(Locale.ROOT)));
-    fields.add("\"notes\":[" + String.join(",", r.notes().stream().map(JsonText::string).toList()) + "]");
+    fields.add("\"etcdVersion\":" + GoJson.string(r.targetVersion().label()));
+    fields.add("\"etcdVersionSource\":" + GoJson.string(r.versionSource().name().toLowerCase(Locale.ROOT)));
+    fields.add("\"dataDir\":" + GoJson.string(r.dataDir().toString()));
+    fields.add("\"walDir\":" + GoJson.string(r.walDir().toString()));
+    fields.add("\"sha256Trailer\":" + GoJson.string(r.trailer().name().toLowerCase(Locale.ROOT)));
+    fields.add("\"notes\":[" + String.join(",", r.notes().stream().map(GoJson::string).toList()) + "]");
     fields.add("\"durationMillis\":" + r.duration().toMillis());
     return "{" + String.join(",", fields) + "}";
   }

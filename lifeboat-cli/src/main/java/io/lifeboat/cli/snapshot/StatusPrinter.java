@@ -1,9 +1,9 @@
 package io.lifeboat.cli.snapshot;
 
 import io.lifeboat.cli.OutputFormat;
-import io.lifeboat.cli.JsonText;
 import io.lifeboat.cli.Sizes;
 import io.lifeboat.cli.Tables;
+import io.lifeboat.etcd.membership.GoJson;
 import io.lifeboat.etcd.snapshot.SnapshotReport;
 import io.lifeboat.etcd.snapshot.SnapshotStatus;
 import java.util.ArrayList;
@@ -49,13 +49,13 @@ final class StatusPrinter {
     fields.add("\"revision\":" + s.revision());
     fields.add("\"totalKey\":" + s.totalKey());
     fields.add("\"totalSize\":" + s.totalSize());
-    fields.add("\"sha256Trailer\":" + JsonText.string(report.trailer().name().toLowerCase(Locale.ROOT)));
-    report.etcdVersion().ifPresent(v -> fields.add("\"etcdVersion\":" + JsonText.string(v)));
+    fields.add("\"sha256Trailer\":" + GoJson.string(report.trailer().name().toLowerCase(Locale.ROOT)));
+    report.etcdVersion().ifPresent(v -> fields.add("\"etcdVersion\":" + GoJson.string(v)));
     fields.add("\"compactRevision\":" + report.compactRevision());
     fields.add("\"consistentIndex\":" + Long.toUnsignedString(report.consistentIndex()));
     fields.add("\"fileSize\":" + report.fileSize());
     if (!report.warnings().isEmpty()) {
-      List<String> ws = report.warnings().stream().map(JsonText::string).toList();
+      List<String> ws = report.warnings().stream().map(GoJson::string).toList();
       fields.add("\"warnings\":[" + String.join(",", ws) + "]");
     }
     return "{" + String.join(",", fields) + "}";

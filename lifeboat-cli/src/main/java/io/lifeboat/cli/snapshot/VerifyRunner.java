@@ -1,10 +1,10 @@
 package io.lifeboat.cli.snapshot;
 
 import io.lifeboat.cli.ExitCode;
-import io.lifeboat.cli.JsonText;
 import io.lifeboat.cli.OutputFormat;
 import io.lifeboat.cli.Sizes;
 import io.lifeboat.cli.UsageException;
+import io.lifeboat.etcd.membership.GoJson;
 import io.lifeboat.etcd.snapshot.CorruptSnapshotException;
 import io.lifeboat.etcd.snapshot.SnapshotInspector;
 import io.lifeboat.etcd.snapshot.SnapshotReport;
@@ -232,9 +232,9 @@ public final class VerifyRunner {
     List<String> items = new ArrayList<>();
     for (Outcome o : outcomes) {
       List<String> checks = o.checks().stream()
-          .map(c -> "{\"check\":" + JsonText.string(c.check()) + ",\"result\":" + JsonText.string(c.result()) + "}")
+          .map(c -> "{\"check\":" + GoJson.string(c.check()) + ",\"result\":" + GoJson.string(c.result()) + "}")
           .toList();
-      items.add("{\"snapshot\":" + JsonText.string(o.snapshot()) + ",\"location\":" + JsonText.string(o.location())
+      items.add("{\"snapshot\":" + GoJson.string(o.snapshot()) + ",\"location\":" + GoJson.string(o.location())
           + ",\"ok\":true,\"checks\":[" + String.join(",", checks) + "]}");
     }
     return "[" + String.join(",", items) + "]";
