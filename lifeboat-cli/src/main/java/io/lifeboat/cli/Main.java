@@ -7,6 +7,7 @@ public final class Main {
   public static void main(String[] args) {
     StopOnSignal signals = StopOnSignal.install(Thread.currentThread());
     int code = new Lifeboat(System.out, System.err).run(args);
-    System.exit(signals.exitCode().orElse(code));
+    // A command that finished its work despite a signal says so with 0; one cut short, 128 + signal.
+    System.exit(code == 0 ? 0 : signals.exitCode().orElse(code));
   }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import sun.misc.Signal;
 
 /**
- * Ctrl-C (SIGINT) and SIGTERM for the one-shot commands: instead of the JVM's immediate shutdown,
+ * Ctrl-C (SIGINT), SIGTERM and SIGHUP for the one-shot commands: instead of the JVM's immediate shutdown,
  * the command's thread is interrupted, so that it removes its temporary files and aborts a
  * multipart upload (which would otherwise stay in the bucket), prints one line and exits 128 +
  * the signal's number. A second signal, or a clean-up longer than {@link #CLEAN_UP}, exits at once.
@@ -25,7 +25,8 @@ final class StopOnSignal {
 
   static StopOnSignal install(Thread worker) {
     StopOnSignal stop = new StopOnSignal(worker);
-    for (String name : new String[] {"INT", "TERM"}) {
+    // HUP too: a closed terminal or SSH session must not leave an upload behind either.
+    for (String name : new String[] {"INT", "TERM", "HUP"}) {
       Signal.handle(new Signal(name), stop::received);
     }
     return stop;

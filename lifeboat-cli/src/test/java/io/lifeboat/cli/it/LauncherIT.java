@@ -38,11 +38,17 @@ class LauncherIT {
     Path cds = dir.resolve("cds");
     Map<String, String> env = Map.of("LIFEBOAT_CDS_DIR", cds.toString());
 
+    // The first run is java itself (exec'd), so it writes its archive under a temporary name...
     CommandResult first = LifeboatProcess.run(env, "version").requireSuccess();
-    assertThat(archives(cds)).singleElement().asString().endsWith("-version.jsa");
+    assertThat(archives(cds)).singleElement().asString().matches(".*-version\\.jsa\\.\\d+\\.tmp");
+    // ...that the second checks, names and uses.
     CommandResult second = LifeboatProcess.run(env, "version").requireSuccess();
+    assertThat(archives(cds)).singleElement().asString().endsWith("-version.jsa");
+    CommandResult third = LifeboatProcess.run(env, "version").requireSuccess();
 
-    assertThat(archives(cds)).hasSize(1);
+    assertThat(archives(cds)).singleElement().asString().endsWith("-version.jsa");
+    assertThat(third.stdout()).isEqualTo(first.stdout());
+    assertThat(third.stderr()).isEmpty();
     assertThat(second.stdout()).isEqualTo(first.stdout()).startsWith("Lifeboat ");
     assertThat(first.stderr()).isEmpty();
     assertThat(second.stderr()).isEmpty();
@@ -66,7 +72,33 @@ class LauncherIT {
     assertThat(otherBuildRecent).exists();
     assertThat(thisBuildOld).exists();
     assertThat(notOurs).exists();
-    assertThat(cds.resolve("lifeboat-" + stamp + "-version.jsa")).exists();
+    assertThat(archives(cds)).anyMatch(name -> name.matches("lifeboat-" + stamp + "-version\\.jsa\\.\\d+\\.tmp"));
+  }
+
+  @Test
+  void aPartialArchiveLeftByAKilledRun_isDiscardedSilently() throws IOException {
+    Path cds = dir.resolve("cds");
+    Map<String, String> env = Map.of("LIFEBOAT_CDS_DIR", cds.toString());
+    LifeboatProcess.run(env, "version").requireSuccess();
+    LifeboatProcess.run(env, "version").requireSuccess();
+    Path whole = cds.resolve(archives(cds).get(0));
+    // As if a `snapshot ls` run had been killed while writing its archive (no process has that pid).
+    String partialName = whole.getFileName().toString().replace("-version.jsa", "-snapshot-ls.jsa") + ".99999999.tmp";
+    byte[] start = new byte[100_000];
+    try (var in = Files.newInputStream(whole)) {
+      assertThat(in.readNBytes(start, 0, start.length)).isEqualTo(start.length);
+    }
+    Path partial = Files.write(cds.resolve(partialName), start);
+
+    CommandResult ls = LifeboatProcess.run(env, "snapshot", "ls", "--dir", dir.resolve("none").toString());
+
+    assertThat(ls.exitCode()).as(ls.stderr()).isZero();
+    assertThat(ls.stderr()).isEmpty();
+    assertThat(partial).doesNotExist();
+    assertThat(archives(cds)).noneMatch(name -> name.endsWith("-snapshot-ls.jsa"));
+    try (Stream<Path> files = Files.list(Path.of(""))) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("hs_err"));
+    }
   }
 
   private static Path archive(Path cds, String name, Duration age) throws IOException {
@@ -84,19 +116,20 @@ class LauncherIT {
       String endpoint = cluster.endpoints();
 
       List<String> revisions = new ArrayList<>();
-      for (String file : List.of("first.db", "second.db")) {
+      for (String file : List.of("first.db", "second.db", "third.db")) {
         CommandResult saved = LifeboatProcess.run(env, "--endpoints", endpoint, "snapshot", "save",
             dir.resolve(file).toString(), "-w", "json").requireSuccess();
         // -w json: stdout is the metadata alone; stderr only the member chosen (no JVM notices).
         assertThat(saved.stdout().strip()).startsWith("{").endsWith("}").contains("\"revision\":");
         assertThat(saved.stderr().lines()).singleElement().asString().startsWith("Streaming from member ");
-        assertThat(archives(cds)).singleElement().asString().endsWith("-snapshot-save.jsa");
+        assertThat(archives(cds)).singleElement().asString().contains("-snapshot-save.jsa");
         Matcher revision = REVISION.matcher(saved.stdout());
         assertThat(revision.find()).isTrue();
         revisions.add(revision.group(1));
       }
       // Nothing was written between the saves: both hold etcd's revision of the one put.
-      assertThat(revisions).containsExactly("2", "2");
+      assertThat(revisions).containsExactly("2", "2", "2");
+      assertThat(archives(cds)).singleElement().asString().endsWith("-snapshot-save.jsa");
     }
   }
 
