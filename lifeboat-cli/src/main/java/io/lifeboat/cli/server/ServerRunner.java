@@ -46,7 +46,8 @@ final class ServerRunner {
     boolean debug = "1".equals(System.getenv("LIFEBOAT_DEBUG"));
     EventLog log = new EventLog(config.logFormat(), System.err, clock, debug);
     CountDownLatch stop = new CountDownLatch(1);
-    for (String signal : new String[] {"TERM", "INT"}) {
+    // HUP too (a closed terminal): otherwise the one-shot commands' handler (StopOnSignal) would cut it short.
+    for (String signal : new String[] {"TERM", "INT", "HUP"}) {
       Signal.handle(new Signal(signal), s -> {
         log.info("Received signal", "signal", "SIG" + s.getName());
         stop.countDown();
