@@ -249,9 +249,9 @@ public final class S3SnapshotStore implements SnapshotStore {
 
   private void putSingle(String key, String operation, byte[] data, int length) throws StoreException {
     try {
-      client.putObject(r -> r.bucket(config.bucket()).key(key).contentLength((long) length)
+      toTheEnd(() -> client.putObject(r -> r.bucket(config.bucket()).key(key).contentLength((long) length)
               .contentType(CONTENT_TYPE).contentMD5(contentMd5 ? md5(data, length) : null).ifNoneMatch("*"),
-          RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, CONTENT_TYPE));
+          RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, CONTENT_TYPE)));
     } catch (SdkException e) {
       throw errors.map(operation, e, false);
     }
@@ -313,8 +313,8 @@ public final class S3SnapshotStore implements SnapshotStore {
       }
       checkLength(operation, expected, total);
       try {
-        client.completeMultipartUpload(r -> r.bucket(config.bucket()).key(key).uploadId(uploadId).ifNoneMatch("*")
-            .multipartUpload(m -> m.parts(done)));
+        toTheEnd(() -> client.completeMultipartUpload(r -> r.bucket(config.bucket()).key(key).uploadId(uploadId)
+            .ifNoneMatch("*").multipartUpload(m -> m.parts(done))));
       } catch (SdkException e) {
         throw errors.map(operation, e, false);
       }
@@ -342,6 +342,40 @@ public final class S3SnapshotStore implements SnapshotStore {
             Thread.currentThread().interrupt();
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Runs a request that makes an object whole (a small object's put, a multipart upload's completion)
+   * on a part thread, and waits for it even if this thread is interrupted meanwhile (Ctrl-C, a server
+   * shutting down): cut short by the SDK's interrupt checks it could leave a data object without its
+   * metadata. Such a request is short; the interrupt is kept for the caller.
+   */
+  private void toTheEnd(Runnable request) {
+    Future<?> running = parts.submit(request);
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          running.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw new IllegalStateException(cause);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
