@@ -159,6 +159,43 @@ class SnapshotS3FaultsIT {
     }
   }
 
+  @Test
+  void sigtermDuringARestoreFromS3_exits143_andLeavesNoDataDirAndNoTemporaryFiles() throws Exception {
+    try (S3Server s3 = S3Server.start(); FaultyProxy proxy = FaultyProxy.start(s3.endpoint())) {
+      s3.createBucket(BUCKET);
+      Path snapshots = dir.resolve("snapshots");
+      CommandResult saved = LifeboatProcess.run(save(snapshots, "wanted", proxy.endpoint().toString(), s3,
+          "--compress", "none"));
+      assertThat(saved.exitCode()).as(saved.stderr()).isZero();
+      // The data object reaches the restore late, so the restore is surely waiting for it.
+      proxy.inject(FaultyProxy.Fault.delay(Duration.ofSeconds(3)), 10_000,
+          line -> line.startsWith("GET ") && line.contains("/wanted.db"));
+      Path restoreDir = Files.createDirectories(dir.resolve("restore"));
+      Path dataDir = restoreDir.resolve("m1.etcd");
+      String[] args = {"snapshot", "restore", "wanted", "--s3", "--s3-endpoint", proxy.endpoint().toString(),
+          "--bucket-name", BUCKET, "--region", s3.region(), "--access-key", s3.accessKey(), "--secret-key",
+          s3.secretKey(), "--data-dir", dataDir.toString()};
+      Process process = LifeboatProcess.start(Map.of(), args);
+
+      Instant deadline = Instant.now().plusSeconds(60);
+      while (proxy.faultedRequestLines().isEmpty() && process.isAlive() && Instant.now().isBefore(deadline)) {
+        Thread.sleep(20);
+      }
+      assertThat(proxy.faultedRequestLines()).as("the restore asked for the data").isNotEmpty();
+      signal(process, "TERM");
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      CommandResult result = LifeboatProcess.result(process, args);
+
+      assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(143);
+      assertThat(result.stderr().strip().lines()).singleElement().asString().startsWith("Error: ")
+          .contains("interrupted");
+      try (Stream<Path> left = Files.list(restoreDir)) {
+        assertThat(left).as("no data dir, no temporary sibling").isEmpty();
+      }
+      assertThat(result.stdout() + result.stderr()).doesNotContain(s3.secretKey());
+    }
+  }
+
   /** Sends the signal to bin/lifeboat and to the java it runs (a first run of a command is its child). */
   private static void signal(Process process, String signal) throws IOException, InterruptedException {
     List<Long> pids = new ArrayList<>();
