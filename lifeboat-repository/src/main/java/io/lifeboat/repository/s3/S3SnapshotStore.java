@@ -40,6 +40,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -50,7 +51,6 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -261,13 +261,10 @@ public final class S3SnapshotStore implements SnapshotStore {
       OptionalLong expected) throws StoreException {
     String uploadId;
     try {
-      uploadId = client.createMultipartUpload(r -> r.bucket(config.bucket()).key(key).contentType(CONTENT_TYPE))
-          .uploadId();
+      // Cut short, the server could have made the upload while its id went with the response.
+      uploadId = toTheEnd(() -> client.createMultipartUpload(r -> r.bucket(config.bucket()).key(key)
+          .contentType(CONTENT_TYPE)).uploadId());
     } catch (SdkException e) {
-      if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
-        // Interrupted during the call: the server may have made the upload, whose id went with the response.
-        abortUploadsOf(key);
-      }
       throw errors.map(operation, e, false);
     }
     int maxBuffers = config.concurrency() + 1;
@@ -347,19 +344,19 @@ public final class S3SnapshotStore implements SnapshotStore {
   }
 
   /**
-   * Runs a request that makes an object whole (a small object's put, a multipart upload's completion)
-   * on a part thread, and waits for it even if this thread is interrupted meanwhile (Ctrl-C, a server
-   * shutting down): cut short by the SDK's interrupt checks it could leave a data object without its
-   * metadata. Such a request is short; the interrupt is kept for the caller.
+   * Runs a short request whose effect must not be lost half-way (creating a multipart upload, a small
+   * object's put, a multipart upload's completion) on a part thread, and waits for it even if this
+   * thread is interrupted meanwhile (Ctrl-C, a server shutting down): cut short by the SDK's interrupt
+   * checks, it could leave an upload nobody knows the id of, or a data object without its metadata.
+   * The interrupt is kept for the caller.
    */
-  private void toTheEnd(Runnable request) {
-    Future<?> running = parts.submit(request);
+  private <T> T toTheEnd(Supplier<T> request) {
+    Future<T> running = parts.submit(request::get);
     boolean interrupted = false;
     try {
       while (true) {
         try {
-          running.get();
-          return;
+          return running.get();
         } catch (InterruptedException e) {
           interrupted = true;
         } catch (ExecutionException e) {
@@ -431,22 +428,6 @@ public final class S3SnapshotStore implements SnapshotStore {
     StoreException f = failure.get();
     if (f != null) {
       throw f;
-    }
-  }
-
-  /** Aborts every multipart upload in progress for {@code key}, with the interrupt flag cleared meanwhile. */
-  private void abortUploadsOf(String key) {
-    boolean interrupted = Thread.interrupted();
-    try {
-      client.listMultipartUploads(r -> r.bucket(config.bucket()).prefix(key)).uploads().stream()
-          .filter(u -> u.key().equals(key))
-          .forEach(u -> abort(key, u.uploadId()));
-    } catch (SdkException e) {
-      // As for abort: a bucket lifecycle rule removes incomplete uploads.
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
