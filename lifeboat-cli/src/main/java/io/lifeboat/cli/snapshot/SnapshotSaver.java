@@ -162,23 +162,17 @@ public final class SnapshotSaver {
         StreamedSnapshot streamed = client.streamSnapshot(source.endpoint(), pending.channel(),
             progress.apply(source.dbSize()));
         // The client checked the trailer as the bytes passed; a walk of every page is the final check.
-        // The walk reads the page cache, so it runs while the file is forced to disk, not after.
-        FutureTask<Void> force = new FutureTask<>(() -> {
-          if (durable) {
-            pending.channel().force(true);
-          }
-          return null;
-        });
-        Thread forcing = new Thread(force, "lifeboat-force");
-        forcing.setDaemon(true);
-        forcing.start();
+        // The walk reads the page cache, so it runs while a file kept as it is goes to disk, not after.
+        Optional<FutureTask<Void>> force = durable ? Optional.of(startForce(pending)) : Optional.empty();
         SnapshotReport report;
         try {
           report = SnapshotInspector.inspect(pending.temporaryPath(), TrailerPolicy.SKIP)
               .withTrailer(TrailerCheck.VALID);
         } finally {
           // Never truncate for a retry, nor commit, before the force has ended; its failure comes first.
-          awaitForce(force);
+          if (force.isPresent()) {
+            awaitForce(force.get());
+          }
         }
         attempts.add(String.format(Locale.ROOT, "attempt %d: member %x at %s: ok", attempt, source.memberId(),
             source.endpoint()));
@@ -208,6 +202,18 @@ public final class SnapshotSaver {
         new SnapshotMetadata.EtcdFacts(m.endpoint().toString(), Long.toHexString(m.memberId()),
             Long.toHexString(m.clusterId()), m.serverVersion(), s.report().status().revision(),
             s.report().status().totalKey(), s.report().status().hash(), m.dbSize()));
+  }
+
+  /** Forces the file to disk on a thread of its own. */
+  private static FutureTask<Void> startForce(PendingFile pending) {
+    FutureTask<Void> force = new FutureTask<>(() -> {
+      pending.channel().force(true);
+      return null;
+    });
+    Thread forcing = new Thread(force, "lifeboat-force");
+    forcing.setDaemon(true);
+    forcing.start();
+    return force;
   }
 
   /** Waits for the force, even when interrupted; throws what it failed with. */
