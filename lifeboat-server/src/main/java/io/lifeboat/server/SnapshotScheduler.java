@@ -263,8 +263,8 @@ public final class SnapshotScheduler implements SnapshotTrigger, AutoCloseable {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  /** Whether a snapshot is being taken right now. */
-  public boolean isTaking() {
+  /** Whether a snapshot is being taken right now (for tests: shutdown no longer needs to ask). */
+  boolean isTaking() {
     return running.isLocked();
   }
 
