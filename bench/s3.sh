@@ -28,25 +28,15 @@ fi
 jar="$BENCH_ROOT/lifeboat-cli/target/lifeboat.jar"
 mkdir -p "$work/classes"
 javac -d "$work/classes" -cp "$jar" "$BENCH_ROOT/bench/java/S3Transfer.java"
-jar cf "$work/driver.jar" -C "$work/classes" .   # class-data archives take jars only
-# The JVM options bin/lifeboat gives the command each operation stands in for: `snapshot save --s3`
-# (put, zstd: C2 for the JDK's digests and ciphers only) and `snapshot restore --s3` (get), each
-# with its own class-data archive, made by an untimed first run as bin/lifeboat's first run does.
-cat > "$work/driver" <<DRIVER
-#!/usr/bin/env bash
-set -euo pipefail
-operation="\$1"
-opts=(-XX:+UseSerialGC -XX:-UsePerfData -Xmx128m -XX:MaxDirectMemorySize=64m -XX:CompileCommand=quiet
-  "-XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.01")
-if [ "\$operation" != get ]; then
-  opts+=(-XX:+UnlockDiagnosticVMOptions "-XX:CompilerDirectivesFile=$BENCH_ROOT/bin/jit-io-bound.json" -XX:-DisplayVMOutput)
-fi
-archive="$work/\$operation.jsa"
-if [ -f "\$archive" ]; then opts+=("-XX:SharedArchiveFile=\$archive"); else opts+=("-XX:ArchiveClassesAtExit=\$archive"); fi
-exec java "\${opts[@]}" -cp "$jar:$work/driver.jar" S3Transfer "\$@"
-DRIVER
-chmod +x "$work/driver"
-lifeboat_java=("$work/driver")
+# The driver runs through bin/lifeboat (LIFEBOAT_JAR), so it gets exactly the JVM options and the
+# class-data archive of the command each operation stands in for: `snapshot save --s3` for put,
+# `snapshot restore --s3` for get, `snapshot save` for zstd (the words before `--` choose them).
+ln -s "$jar" "$work/lifeboat.jar"
+printf 'Main-Class: S3Transfer\nClass-Path: lifeboat.jar\n' > "$work/manifest.txt"
+jar cfm "$work/driver.jar" "$work/manifest.txt" -C "$work/classes" .
+as_save_s3=(env "LIFEBOAT_JAR=$work/driver.jar" "LIFEBOAT_CDS_DIR=$work/cds" "$BENCH_ROOT/bin/lifeboat" snapshot save --s3 --)
+as_restore_s3=(env "LIFEBOAT_JAR=$work/driver.jar" "LIFEBOAT_CDS_DIR=$work/cds" "$BENCH_ROOT/bin/lifeboat" snapshot restore --s3 --)
+as_save=(env "LIFEBOAT_JAR=$work/driver.jar" "LIFEBOAT_CDS_DIR=$work/cds" "$BENCH_ROOT/bin/lifeboat" snapshot save --)
 
 port="$(free_port)"
 endpoint="http://127.0.0.1:$port"
@@ -68,11 +58,14 @@ aws --endpoint-url "$endpoint" s3 mb s3://bench >/dev/null
 
 declare -A walls rss
 record() { local r; r=($(measure "$1" 1 0 "${@:2}")); walls[$1]+="${r[1]} "; rss[$1]+="${r[2]} "; }
-# Untimed first runs: they make the driver's class-data archives.
-"${lifeboat_java[@]}" put "$endpoint" bench warm-up "$snapshot" >/dev/null
-"${lifeboat_java[@]}" get "$endpoint" bench warm-up "$work/warm-up.out" >/dev/null
-"${lifeboat_java[@]}" zstd "$snapshot" "$work/warm-up.zst" >/dev/null
-rm -f "$work/warm-up.out" "$work/warm-up.zst"
+# Untimed first runs: the first of each makes its class-data archive, the second names it.
+for _ in 1 2; do
+  rm -rf "$work/s3data/bench/"*
+  "${as_save_s3[@]}" put "$endpoint" bench warm-up "$snapshot" >/dev/null
+  "${as_restore_s3[@]}" get "$endpoint" bench warm-up "$work/warm-up.out" >/dev/null
+  "${as_save[@]}" zstd "$snapshot" "$work/warm-up.zst" >/dev/null
+  rm -f "$work/warm-up.out" "$work/warm-up.zst"
+done
 for i in $(seq 1 "$runs"); do
   # Each tool uploads into an empty bucket and downloads right after its own upload: a second upload
   # beside the first's 1.3 GB, still being written back, measured up to 40% slower.
@@ -81,9 +74,9 @@ for i in $(seq 1 "$runs"); do
   sync
   record aws-get aws --endpoint-url "$endpoint" s3 cp s3://bench/aws.db "$work/aws.out"
   rm -rf "$work/s3data/bench/"* "$work/aws.out"; sync
-  record lifeboat-put "${lifeboat_java[@]}" put "$endpoint" bench lb "$snapshot"
+  record lifeboat-put "${as_save_s3[@]}" put "$endpoint" bench lb "$snapshot"
   sync
-  record lifeboat-get "${lifeboat_java[@]}" get "$endpoint" bench lb "$work/lb.out"
+  record lifeboat-get "${as_restore_s3[@]}" get "$endpoint" bench lb "$work/lb.out"
   cmp -s "$work/lb.out" "$snapshot" || { echo "lifeboat download differs from the snapshot" >&2; exit 1; }
   rm -f "$work/lb.out"
   # Each tool writes a new file, as `snapshot save` does (a temporary file, then a rename): rewriting
@@ -91,14 +84,14 @@ for i in $(seq 1 "$runs"); do
   rm -f "$work/z.zst" "$work/l.zst"; sync
   record zstd-3 zstd -3 -q -f "$snapshot" -o "$work/z.zst"
   rm -f "$work/l.zst"; sync
-  record lifeboat-zstd "${lifeboat_java[@]}" zstd "$snapshot" "$work/l.zst"
+  record lifeboat-zstd "${as_save[@]}" zstd "$snapshot" "$work/l.zst"
 done
 # Flat memory: the same store code moving an object twice the snapshot's size (the snapshot twice
 # over; a transfer does not look inside). Peak RSS must not grow with the size.
 cat "$snapshot" "$snapshot" > "$work/double.db"
 rm -rf "$work/s3data/bench/"*; sync
-record lifeboat-put-2x "${lifeboat_java[@]}" put "$endpoint" bench double "$work/double.db"
-record lifeboat-get-2x "${lifeboat_java[@]}" get "$endpoint" bench double "$work/double.out"
+record lifeboat-put-2x "${as_save_s3[@]}" put "$endpoint" bench double "$work/double.db"
+record lifeboat-get-2x "${as_restore_s3[@]}" get "$endpoint" bench double "$work/double.out"
 cmp -s "$work/double.out" "$work/double.db" || { echo "lifeboat download of the 2x object differs" >&2; exit 1; }
 rm -f "$work/double.db" "$work/double.out"
 size=$(stat -c %s "$snapshot")

@@ -24,7 +24,11 @@ import java.nio.file.Path;
  * </pre>
  */
 public final class S3Transfer {
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] argv) throws Exception {
+    // Run through bin/lifeboat as `snapshot save|restore [--s3] -- OPERATION ...`: the words before
+    // `--` only choose the JVM options bin/lifeboat gives that command.
+    int operation = java.util.Arrays.asList(argv).indexOf("--") + 1;
+    String[] args = java.util.Arrays.copyOfRange(argv, operation, argv.length);
     switch (args[0]) {
       case "put" -> {
         try (S3SnapshotStore store = S3SnapshotStore.open(config(args))) {
