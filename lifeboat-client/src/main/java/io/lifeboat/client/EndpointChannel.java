@@ -1,117 +1,55 @@
 package io.lifeboat.client;
 
-import io.etcd.jetcd.api.AuthGrpc;
-import io.etcd.jetcd.api.AuthenticateRequest;
-import io.grpc.CallOptions;
-import io.grpc.ClientCall;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.lifeboat.client.http2.Http2Connection;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
- * One gRPC channel to exactly one etcd member, with its auth token. Uses jetcd's generated
- * messages and method descriptors but none of jetcd's client machinery (no load balancing across
- * members, no hidden retries), so every failure belongs to one endpoint.
+ * Calls to exactly one etcd member, with its auth token: no load balancing across members and no
+ * hidden retries, so every failure belongs to one endpoint. A call runs on the caller's thread
+ * over an HTTP/2 connection of its own; a connection left in good order is kept for the next
+ * call, so a save dials each member once.
  */
 final class EndpointChannel implements AutoCloseable {
-  static final Metadata.Key<String> TOKEN =
-      Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
-  private static final int MAX_INBOUND_MESSAGE = 16 * 1024 * 1024;
-  /**
-   * HTTP/2 window per stream: the most a member can send ahead of what the snapshot writer has
-   * taken. Bounds memory whatever the writer's speed; large enough to keep the link busy.
-   */
-  static final int FLOW_CONTROL_WINDOW = 4 * 1024 * 1024;
-  private static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
-  private static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
-
   private final URI endpoint;
-  private final ManagedChannel channel;
-  private final EventLoopGroup eventLoop;
+  private final Optional<SSLContext> tls;
+  private final boolean verifyHost;
   private final Optional<String> user;
   private final Optional<Secret> password;
   private final Duration dialTimeout;
   private final Duration commandTimeout;
+  private final Set<Http2Connection> open = ConcurrentHashMap.newKeySet();
+  /** Guards {@link #idle}; never held during I/O, so {@link #close} never waits for a call. */
+  private final Object connections = new Object();
+  private final Object login = new Object();
+  private Optional<Http2Connection> idle = Optional.empty();
   private volatile Optional<String> token = Optional.empty();
   private volatile boolean authenticated;
+  private volatile boolean closed;
 
   private EndpointChannel(
-      URI endpoint,
-      ManagedChannel channel,
-      EventLoopGroup eventLoop,
-      Optional<String> user,
-      Optional<Secret> password,
-      Duration dialTimeout,
-      Duration commandTimeout) {
+      URI endpoint, Optional<SSLContext> tls, boolean verifyHost, ConnectionSettings settings) {
     this.endpoint = endpoint;
-    this.channel = channel;
-    this.eventLoop = eventLoop;
-    this.user = user;
-    this.password = password;
-    this.dialTimeout = dialTimeout;
-    this.commandTimeout = commandTimeout;
+    this.tls = endpoint.getScheme().equals("https") ? tls : Optional.empty();
+    this.verifyHost = verifyHost;
+    this.user = settings.user();
+    this.password = settings.password();
+    this.dialTimeout = settings.dialTimeout();
+    this.commandTimeout = settings.commandTimeout();
   }
 
-  static EndpointChannel open(
-      URI endpoint, Optional<SslContext> tls, ConnectionSettings settings) {
-    // One event-loop thread of our own per member, stopped by close(). gRPC's shared group lingers
-    // a second after the last channel and its selector thread, parked in native code, makes the
-    // JVM wait ~300 ms at System.exit for it to block; a channel uses one event loop anyway.
-    EventLoopGroup eventLoop =
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("lifeboat-grpc", true), NioIoHandler.newFactory());
-    NettyChannelBuilder builder =
-        NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
-            .eventLoopGroup(eventLoop)
-            .channelType(NioSocketChannel.class)
-            .withOption(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, settings.dialTimeout().toMillis()))
-            .keepAliveTime(KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
-            .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .keepAliveWithoutCalls(false)
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE)
-            .flowControlWindow(FLOW_CONTROL_WINDOW)
-            .disableRetry()
-            .directExecutor()
-            .userAgent("lifeboat");
-    if (endpoint.getScheme().equals("https")) {
-      builder.useTransportSecurity();
-      tls.ifPresent(builder::sslContext);
-    } else {
-      builder.usePlaintext();
-    }
-    ManagedChannel channel;
-    try {
-      channel = builder.build();
-    } catch (RuntimeException | Error e) {
-      eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-      throw e;
-    }
-    return new EndpointChannel(
-        endpoint,
-        channel,
-        eventLoop,
-        settings.user(),
-        settings.password(),
-        settings.dialTimeout(),
-        settings.commandTimeout());
+  /** Connects lazily, on the first call. */
+  static EndpointChannel open(URI endpoint, Optional<SSLContext> tls, ConnectionSettings settings) {
+    return new EndpointChannel(endpoint, tls, !settings.tls().insecureSkipVerify(), settings);
   }
 
   URI endpoint() {
@@ -119,82 +57,238 @@ final class EndpointChannel implements AutoCloseable {
   }
 
   /** Logs in once when a user is set; a no-op when auth is not enabled on the server. */
-  void authenticate() {
+  void authenticate() throws GrpcException {
     if (user.isEmpty() || authenticated) {
       return;
     }
-    synchronized (this) {
-      if (authenticated) {
-        return;
+    synchronized (login) {
+      if (!authenticated) {
+        logIn();
       }
-      AuthenticateRequest request =
-          AuthenticateRequest.newBuilder()
-              .setName(user.get())
-              .setPassword(password.map(Secret::value).orElse(""))
-              .build();
-      try {
-        String newToken =
-            AuthGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(unaryDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                .authenticate(request)
-                .getToken();
-        token = newToken.isEmpty() ? Optional.empty() : Optional.of(newToken);
-      } catch (StatusRuntimeException e) {
-        String description = Optional.ofNullable(e.getStatus().getDescription()).orElse("");
-        if (!description.toLowerCase(Locale.ROOT).contains("authentication is not enabled")) {
-          throw e;
-        }
-        token = Optional.empty();
-      }
-      authenticated = true;
     }
   }
 
-  /** A unary call with the command deadline (plus the dial timeout while connecting). */
-  <Q, R> R unary(MethodDescriptor<Q, R> method, Q request) {
+  private void logIn() throws GrpcException {
+    byte[] request =
+        EtcdMessages.authenticateRequest(user.get(), password.map(Secret::value).orElse(""));
+    try {
+      String newToken =
+          EtcdMessages.token(
+              call(
+                  EtcdMessages.AUTHENTICATE,
+                  request,
+                  Optional.empty(),
+                  Optional.of(dialTimeout.plus(commandTimeout))));
+      token = newToken.isEmpty() ? Optional.empty() : Optional.of(newToken);
+    } catch (GrpcException e) {
+      if (!e.description().toLowerCase(Locale.ROOT).contains("authentication is not enabled")) {
+        throw e;
+      }
+      token = Optional.empty();
+    }
+    authenticated = true;
+  }
+
+  /**
+   * A unary call with the command deadline (plus the dial timeout while connecting); the response
+   * message is a copy the caller keeps.
+   */
+  ByteBuffer unary(String method, byte[] request) throws GrpcException {
+    return unary(method, request, Optional.of(dialTimeout.plus(commandTimeout)));
+  }
+
+  /**
+   * A unary call that waits as long as the server takes (an election campaign waits to be
+   * elected); interrupting the thread or closing the channel ends it.
+   */
+  ByteBuffer awaiting(String method, byte[] request) throws GrpcException {
+    return unary(method, request, Optional.empty());
+  }
+
+  private ByteBuffer unary(String method, byte[] request, Optional<Duration> bound)
+      throws GrpcException {
     authenticate();
     try {
-      return ClientCalls.blockingUnaryCall(channel, method, unaryOptions(), request);
-    } catch (StatusRuntimeException e) {
+      return call(method, request, token, bound);
+    } catch (GrpcException e) {
       if (!isTokenExpired(e)) {
         throw e;
       }
       authenticated = false;
       authenticate();
-      return ClientCalls.blockingUnaryCall(channel, method, unaryOptions(), request);
+      return call(method, request, token, bound);
     }
   }
 
-  private CallOptions unaryOptions() {
-    return CallOptions.DEFAULT.withDeadlineAfter(unaryDeadline().toMillis(), TimeUnit.MILLISECONDS)
-        .withCallCredentials(new TokenCredentials(token));
-  }
-
-  /** A new streaming call without deadline, carrying the token; the caller starts it. */
-  <Q, R> ClientCall<Q, R> newStreamingCall(MethodDescriptor<Q, R> method) {
+  /** A server-streaming call without deadline, carrying the token; close it when done. */
+  StreamingCall stream(String method, byte[] request) throws GrpcException {
     authenticate();
-    return channel.newCall(method, CallOptions.DEFAULT.withCallCredentials(new TokenCredentials(token)));
+    Http2Connection connection = connection(System.nanoTime() + dialTimeout.toNanos());
+    try {
+      GrpcCall call = GrpcCall.start(connection, method, request, token, Optional.empty());
+      return new StreamingCall(connection, call);
+    } catch (IOException e) {
+      discard(connection);
+      throw transportFailure(e);
+    }
   }
 
-  private Duration unaryDeadline() {
-    return dialTimeout.plus(commandTimeout);
+  /** One streaming call; messages are views valid until the next one. */
+  final class StreamingCall implements AutoCloseable {
+    private final Http2Connection connection;
+    private final GrpcCall call;
+    private boolean done;
+
+    private StreamingCall(Http2Connection connection, GrpcCall call) {
+      this.connection = connection;
+      this.call = call;
+    }
+
+    /** The next message, or empty at the end of a call that ended OK. */
+    Optional<ByteBuffer> next() throws GrpcException {
+      try {
+        return call.nextMessage(Long.MAX_VALUE);
+      } catch (IOException e) {
+        throw transportFailure(e);
+      }
+    }
+
+    /** Gives the connection back when the call ended in good order, else cancels and drops it. */
+    @Override
+    public void close() {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (call.isOver()) {
+        release(connection);
+      } else {
+        // Telling the server is a courtesy: the connection goes either way.
+        try {
+          call.cancel();
+        } catch (IOException e) {
+          // Dropped below.
+        }
+        discard(connection);
+      }
+    }
   }
 
-  private static boolean isTokenExpired(StatusRuntimeException e) {
-    String description = Optional.ofNullable(e.getStatus().getDescription()).orElse("");
-    return e.getStatus().getCode() == Status.Code.UNAUTHENTICATED
-        && description.contains("invalid auth token");
+  private ByteBuffer call(
+      String method, byte[] request, Optional<String> callToken, Optional<Duration> bound)
+      throws GrpcException {
+    long deadline = bound.map(b -> System.nanoTime() + b.toNanos()).orElse(Long.MAX_VALUE);
+    Http2Connection connection =
+        connection(
+            bound.isPresent() ? deadline : System.nanoTime() + dialTimeout.toNanos());
+    try {
+      GrpcCall call = GrpcCall.start(connection, method, request, callToken, bound);
+      Optional<ByteBuffer> response = call.nextMessage(deadline);
+      if (response.isEmpty()) {
+        throw new GrpcException(GrpcCode.INTERNAL, method + ": the response has no message");
+      }
+      ByteBuffer copy = ByteBuffer.allocate(response.get().remaining());
+      copy.put(response.get()).flip();
+      if (call.nextMessage(deadline).isPresent()) {
+        throw new GrpcException(GrpcCode.INTERNAL, method + ": more than one response message");
+      }
+      release(connection);
+      return copy;
+    } catch (SocketTimeoutException e) {
+      discard(connection);
+      if (e.getMessage() != null && e.getMessage().contains("deadline")) {
+        throw new GrpcException(
+            GrpcCode.DEADLINE_EXCEEDED,
+            String.format(
+                Locale.ROOT, "deadline exceeded after %s", Failures.format(bound.orElseThrow())),
+            e);
+      }
+      throw transportFailure(e);
+    } catch (IOException e) {
+      discard(connection);
+      throw transportFailure(e);
+    } catch (GrpcException | RuntimeException e) {
+      // A call that ended with a status leaves the connection in order; anything else does not.
+      if (e instanceof GrpcException g && isStatusFromServer(g)) {
+        release(connection);
+      } else {
+        discard(connection);
+      }
+      throw e;
+    }
   }
 
+  /** The idle connection, or a new one dialed within {@code deadline}. */
+  private Http2Connection connection(long deadline) throws GrpcException {
+    synchronized (connections) {
+      if (closed) {
+        throw new GrpcException(GrpcCode.CANCELLED, "the client is closed");
+      }
+      if (idle.isPresent()) {
+        Http2Connection reused = idle.get();
+        idle = Optional.empty();
+        if (reused.reusable()) {
+          return reused;
+        }
+        discard(reused);
+      }
+    }
+    long remaining = Math.max(1, Math.min(dialTimeout.toNanos(), deadline - System.nanoTime()));
+    try {
+      Http2Connection connection =
+          Http2Connection.open(
+              endpoint.getHost(), endpoint.getPort(), tls, verifyHost, Duration.ofNanos(remaining));
+      open.add(connection);
+      if (closed) {
+        discard(connection);
+        throw new GrpcException(GrpcCode.CANCELLED, "the client is closed");
+      }
+      return connection;
+    } catch (IOException e) {
+      throw transportFailure(e);
+    }
+  }
+
+  private void release(Http2Connection connection) {
+    synchronized (connections) {
+      if (!closed && idle.isEmpty() && connection.reusable()) {
+        idle = Optional.of(connection);
+        return;
+      }
+    }
+    discard(connection);
+  }
+
+  private void discard(Http2Connection connection) {
+    open.remove(connection);
+    connection.close();
+  }
+
+  /** A failure of the connection, as the gRPC status a gRPC client would give it. */
+  private static GrpcException transportFailure(IOException e) {
+    if (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+      return new GrpcException(GrpcCode.CANCELLED, "interrupted", e);
+    }
+    String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+    return new GrpcException(GrpcCode.UNAVAILABLE, message, e);
+  }
+
+  private static boolean isStatusFromServer(GrpcException e) {
+    return e.getCause() == null && e.code() != GrpcCode.INTERNAL;
+  }
+
+  private static boolean isTokenExpired(GrpcException e) {
+    return e.code() == GrpcCode.UNAUTHENTICATED && e.description().contains("invalid auth token");
+  }
+
+  /** Closes every connection, unblocking calls in progress on other threads. */
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(2, TimeUnit.SECONDS);
-      // No quiet period: the channel is gone, nothing else runs on this loop.
-      eventLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    synchronized (connections) {
+      closed = true;
+      idle = Optional.empty();
     }
+    open.forEach(Http2Connection::close);
+    open.clear();
   }
 }

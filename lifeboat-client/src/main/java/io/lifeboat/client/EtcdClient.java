@@ -2,20 +2,9 @@ package io.lifeboat.client;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.UnknownFieldSet;
-import io.etcd.jetcd.api.ClusterGrpc;
-import io.etcd.jetcd.api.MaintenanceGrpc;
-import io.etcd.jetcd.api.MemberListRequest;
-import io.etcd.jetcd.api.MemberListResponse;
-import io.etcd.jetcd.api.StatusRequest;
-import io.etcd.jetcd.api.StatusResponse;
-import io.grpc.StatusRuntimeException;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.WritableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -34,25 +23,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * A connection to an etcd cluster: member status, member list and snapshot streaming, each bound
  * to one named endpoint. TLS files are checked before any connection; every failure is an {@link
- * EtcdClientException} naming the endpoint. No gRPC or jetcd type appears in this API.
+ *  EtcdClientException} naming the endpoint. The gRPC calls run over {@link
+ * io.lifeboat.client.http2.Http2Connection}, our own HTTP/2 client: a gRPC framework's start-up
+ * and CPU cost more than a whole snapshot of a small cluster.
  */
 public final class EtcdClient implements AutoCloseable {
-  /** etcd's {@code StatusResponse.errors} (3.4+), absent from jetcd's generated message. */
-  private static final int STATUS_ERRORS_FIELD = 8;
   /** Extra wait beyond the RPC deadlines before a probe is given up. */
   private static final Duration PROBE_MARGIN = Duration.ofMillis(500);
 
   private final ConnectionSettings settings;
-  private final Optional<SslContext> sslContext;
+  private final Optional<SSLContext> sslContext;
   private final Failures failures;
   private final Map<URI, EndpointChannel> channels = new ConcurrentHashMap<>();
   private final ExecutorService probes;
 
-  private EtcdClient(ConnectionSettings settings, Optional<SslContext> sslContext) {
+  private EtcdClient(ConnectionSettings settings, Optional<SSLContext> sslContext) {
     this.settings = settings;
     this.sslContext = sslContext;
     this.failures = new Failures(settings.tls(), settings.user(), settings.dialTimeout());
@@ -87,7 +77,7 @@ public final class EtcdClient implements AutoCloseable {
       throw new ConnectionException("--password given without --user");
     }
     boolean anyHttps = settings.endpoints().stream().anyMatch(e -> e.getScheme().equals("https"));
-    Optional<SslContext> ssl = Optional.empty();
+    Optional<SSLContext> ssl = Optional.empty();
     if (settings.tls().configured() || anyHttps) {
       TlsMaterial material = TlsMaterial.load(settings.tls(), clock);
       ssl = Optional.of(material.sslContext());
@@ -220,20 +210,9 @@ public final class EtcdClient implements AutoCloseable {
     EtcdClientException last = null;
     for (URI endpoint : settings.endpoints()) {
       try {
-        MemberListResponse response =
-            channel(endpoint)
-                .unary(ClusterGrpc.getMemberListMethod(), MemberListRequest.getDefaultInstance());
-        return response.getMembersList().stream()
-            .map(
-                m ->
-                    new Member(
-                        m.getID(),
-                        m.getName(),
-                        uris(m.getPeerURLsList()),
-                        uris(m.getClientURLsList()),
-                        m.getIsLearner()))
-            .collect(Collectors.toUnmodifiableList());
-      } catch (StatusRuntimeException e) {
+        return EtcdMessages.members(
+            channel(endpoint).unary(EtcdMessages.MEMBER_LIST, EtcdMessages.EMPTY_REQUEST));
+      } catch (GrpcException e) {
         last = failures.translate(endpoint, "member list", e, -1);
         if (!(last instanceof EtcdUnavailableException)) {
           throw last;
@@ -306,30 +285,20 @@ public final class EtcdClient implements AutoCloseable {
       if (settings.user().isPresent()) {
         channel.authenticate();
       } else {
-        channel.unary(MaintenanceGrpc.getStatusMethod(), StatusRequest.getDefaultInstance());
+        channel.unary(EtcdMessages.STATUS, EtcdMessages.EMPTY_REQUEST);
       }
       return Optional.empty();
-    } catch (StatusRuntimeException e) {
+    } catch (GrpcException e) {
       return Optional.of(failures.translate(endpoint, "dial", e, -1));
     }
   }
 
   private EndpointProbe probe(URI endpoint) {
     try {
-      StatusResponse response =
-          channel(endpoint).unary(MaintenanceGrpc.getStatusMethod(), StatusRequest.getDefaultInstance());
       return EndpointProbe.reached(
-          new MemberStatus(
-              endpoint,
-              response.getHeader().getMemberId(),
-              response.getHeader().getClusterId(),
-              response.getLeader(),
-              response.getRaftIndex(),
-              response.getRaftTerm(),
-              response.getDbSize(),
-              response.getVersion(),
-              errors(response)));
-    } catch (StatusRuntimeException e) {
+          EtcdMessages.status(
+              endpoint, channel(endpoint).unary(EtcdMessages.STATUS, EtcdMessages.EMPTY_REQUEST)));
+    } catch (GrpcException e) {
       return EndpointProbe.failed(
           endpoint, failures.translate(endpoint, "status", e, -1).getMessage());
     }
@@ -368,25 +337,5 @@ public final class EtcdClient implements AutoCloseable {
   private EndpointChannel channel(URI endpoint) {
     return channels.computeIfAbsent(
         endpoint, e -> EndpointChannel.open(e, sslContext, settings));
-  }
-
-  private static List<String> errors(StatusResponse response) {
-    UnknownFieldSet.Field field = response.getUnknownFields().getField(STATUS_ERRORS_FIELD);
-    if (field == null) {
-      return List.of();
-    }
-    List<String> errors = new ArrayList<>();
-    for (ByteString bytes : field.getLengthDelimitedList()) {
-      errors.add(bytes.toString(StandardCharsets.UTF_8));
-    }
-    return List.copyOf(errors);
-  }
-
-  private static List<URI> uris(List<String> values) {
-    List<URI> result = new ArrayList<>();
-    for (String value : values) {
-      result.add(URI.create(value));
-    }
-    return result;
   }
 }

@@ -1,9 +1,8 @@
 package io.lifeboat.client;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * Turns gRPC failures into one-line {@link EtcdClientException}s that name the endpoint, and the
- * flag to fix when the cause is a setting. The only place that reads {@link Status} codes.
+ * flag to fix when the cause is a setting. The only place that reads {@link GrpcCode}s.
  */
 final class Failures {
   private final TlsSettings tls;
@@ -35,8 +34,14 @@ final class Failures {
    * @param bytesSoFar snapshot bytes received before the failure, or -1 when not streaming
    */
   EtcdClientException translate(URI endpoint, String operation, Throwable failure, long bytesSoFar) {
-    Status status = Status.fromThrowable(failure);
-    String description = Optional.ofNullable(status.getDescription()).orElse("");
+    GrpcCode code =
+        failure instanceof GrpcException grpc
+            ? grpc.code()
+            : failure instanceof java.io.IOException ? GrpcCode.UNAVAILABLE : GrpcCode.UNKNOWN;
+    String description =
+        failure instanceof GrpcException grpc
+            ? grpc.description()
+            : Optional.ofNullable(failure.getMessage()).orElse("");
     Optional<EtcdClientException> tlsFailure = tlsFailure(endpoint, failure);
     if (tlsFailure.isPresent()) {
       return tlsFailure.get();
@@ -49,7 +54,7 @@ final class Failures {
               "etcd rejected user '%s': authentication failed (wrong user name or password)",
               userName()));
     }
-    if (status.getCode() == Status.Code.PERMISSION_DENIED || lower.contains("permission denied")) {
+    if (code == GrpcCode.PERMISSION_DENIED || lower.contains("permission denied")) {
       String hint =
           operation.equals("snapshot")
               ? String.format(
@@ -68,7 +73,7 @@ final class Failures {
     }
     if (lower.contains("user name is empty")
         || lower.contains("invalid auth token")
-        || status.getCode() == Status.Code.UNAUTHENTICATED) {
+        || code == GrpcCode.UNAUTHENTICATED) {
       return new EtcdAuthenticationException(
           String.format(
               Locale.ROOT,
@@ -82,7 +87,7 @@ final class Failures {
             ? String.format(Locale.ROOT, " after %d bytes of snapshot", bytesSoFar)
             : "";
     Optional<String> network = networkCause(failure);
-    if (status.getCode() == Status.Code.UNAVAILABLE && network.isPresent() && bytesSoFar <= 0) {
+    if (code == GrpcCode.UNAVAILABLE && network.isPresent() && bytesSoFar <= 0) {
       return new EtcdUnavailableException(
           String.format(
               Locale.ROOT,
@@ -92,8 +97,8 @@ final class Failures {
               network.get()),
           failure);
     }
-    boolean connectionLost = status.getCode() == Status.Code.UNAVAILABLE
-        || (status.getCode() == Status.Code.UNKNOWN
+    boolean connectionLost = code == GrpcCode.UNAVAILABLE
+        || (code == GrpcCode.UNKNOWN
             && (find(failure, java.nio.channels.ClosedChannelException.class) != null
                 || description.toLowerCase(Locale.ROOT).contains("channel closed")));
     if (connectionLost && bytesSoFar <= 0) {
@@ -108,7 +113,7 @@ final class Failures {
               shorten(description.isEmpty() ? describe(failure) : description)),
           failure);
     }
-    if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+    if (code == GrpcCode.DEADLINE_EXCEEDED) {
       return new EtcdUnavailableException(
           String.format(
               Locale.ROOT,
@@ -126,7 +131,7 @@ final class Failures {
               "%s: snapshot stream broke after %d bytes (%s: %s); try another member",
               endpoint,
               bytesSoFar,
-              status.getCode(),
+              code,
               shorten(description.isEmpty() ? describe(failure) : description)),
           failure);
     }
@@ -136,7 +141,7 @@ final class Failures {
             "%s: %s failed (%s: %s)",
             endpoint,
             operation,
-            status.getCode(),
+            code,
             shorten(description.isEmpty() ? describe(failure) : description)),
         failure);
   }
@@ -227,7 +232,7 @@ final class Failures {
                   shorten(ssl.getMessage())),
               failure));
     }
-    if (message.contains("not an ssl/tls record")) {
+    if (message.contains("unsupported or unrecognized ssl message")) {
       return Optional.of(
           new ConnectionException(
               String.format(
@@ -244,7 +249,7 @@ final class Failures {
   private static Optional<String> networkCause(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String message = Optional.ofNullable(t.getMessage()).orElse("").toLowerCase(Locale.ROOT);
-      if (t.getClass().getSimpleName().equals("ConnectTimeoutException")
+      if (t instanceof SocketTimeoutException && message.contains("connect timed out")
           || message.contains("connection timed out")) {
         return Optional.of("connect timed out");
       }

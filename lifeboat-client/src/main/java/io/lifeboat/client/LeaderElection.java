@@ -2,20 +2,21 @@ package io.lifeboat.client;
 
 import static java.util.Objects.requireNonNull;
 
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.ClientBuilder;
-import io.etcd.jetcd.election.LeaderKey;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 
 /**
  * Leadership among several Lifeboat replicas through etcd's election API: each replica campaigns
@@ -26,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is until the TTL has passed since the last keep-alive that etcd confirmed (less a margin for
  * clock skew between the two). A replica that cannot renew stops leading before etcd can elect
  * another, so two replicas never both believe they lead.
+ *
+ * <p>Talks to one endpoint at a time; after a failure it moves on to the next.
  */
 public final class LeaderElection implements AutoCloseable {
   /** What the election tells its owner; called from the election's thread. */
@@ -39,30 +42,46 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   private final ConnectionSettings settings;
-  private final ByteSequence name;
-  private final ByteSequence candidate;
+  private final Optional<SSLContext> tls;
+  private final Failures failures;
+  private final byte[] name;
+  private final byte[] candidate;
   private final String candidateId;
   private final Duration ttl;
   private final Listener listener;
   private final Clock clock;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread thread;
+  /** Runs the campaign call, which blocks until elected, while the election thread renews. */
+  private final ExecutorService campaigns;
   private volatile Instant leaseValidUntil = Instant.MIN;
   private volatile boolean elected;
-  private volatile Client client;
-  private volatile Optional<LeaderKey> leaderKey = Optional.empty();
+  private int endpointIndex;
+  private volatile EndpointChannel channel;
+  private volatile Optional<byte[]> leaderKey = Optional.empty();
+  private volatile long leaseId;
 
-  private LeaderElection(ConnectionSettings settings, String name, String candidateId, Duration ttl,
-      Listener listener, Clock clock) {
+  private LeaderElection(ConnectionSettings settings, Optional<SSLContext> tls, String name,
+      String candidateId, Duration ttl, Listener listener, Clock clock) {
     this.settings = settings;
-    this.name = ByteSequence.from(name, StandardCharsets.UTF_8);
+    this.tls = tls;
+    this.failures = new Failures(settings.tls(), settings.user(), settings.dialTimeout());
+    this.name = name.getBytes(StandardCharsets.UTF_8);
     this.candidateId = candidateId;
-    this.candidate = ByteSequence.from(candidateId, StandardCharsets.UTF_8);
+    this.candidate = candidateId.getBytes(StandardCharsets.UTF_8);
     this.ttl = ttl;
     this.listener = listener;
     this.clock = clock;
     this.thread = new Thread(this::run, "lifeboat-election");
     this.thread.setDaemon(true);
+    this.campaigns =
+        Executors.newSingleThreadExecutor(
+            runnable -> {
+              Thread campaign = new Thread(runnable, "lifeboat-election-campaign");
+              campaign.setDaemon(true);
+              return campaign;
+            });
+    this.channel = EndpointChannel.open(settings.endpoints().get(0), tls, settings);
   }
 
   /**
@@ -86,8 +105,13 @@ public final class LeaderElection implements AutoCloseable {
     if (name.isBlank()) {
       throw new IllegalArgumentException("the election name must not be empty");
     }
-    LeaderElection election = new LeaderElection(settings, name, candidateId, ttl, listener, Clock.systemUTC());
-    election.client = election.newClient();
+    Optional<SSLContext> tls = Optional.empty();
+    boolean anyHttps = settings.endpoints().stream().anyMatch(e -> e.getScheme().equals("https"));
+    if (settings.tls().configured() || anyHttps) {
+      tls = Optional.of(TlsMaterial.load(settings.tls(), InstantSource.system()).sslContext());
+    }
+    LeaderElection election =
+        new LeaderElection(settings, tls, name, candidateId, ttl, listener, Clock.systemUTC());
     election.thread.start();
     return election;
   }
@@ -95,25 +119,6 @@ public final class LeaderElection implements AutoCloseable {
   /** True while this replica leads and its lease is known to be alive. */
   public boolean isLeader() {
     return elected && clock.instant().isBefore(leaseValidUntil);
-  }
-
-  private Client newClient() throws ConnectionException {
-    ClientBuilder builder = Client.builder()
-        .endpoints(settings.endpoints())
-        .connectTimeout(settings.dialTimeout())
-        .keepaliveTime(Duration.ofSeconds(5))
-        .keepaliveTimeout(Duration.ofSeconds(5))
-        .retryMaxAttempts(2)
-        .retryDelay(100)
-        .retryMaxDelay(1000)
-        .waitForReady(false);
-    boolean anyHttps = settings.endpoints().stream().anyMatch(e -> e.getScheme().equals("https"));
-    if (settings.tls().configured() || anyHttps) {
-      builder.sslContext(TlsMaterial.load(settings.tls(), java.time.InstantSource.system()).sslContext());
-    }
-    settings.user().ifPresent(u -> builder.user(ByteSequence.from(u, StandardCharsets.UTF_8)));
-    settings.password().ifPresent(p -> builder.password(ByteSequence.from(p.value(), StandardCharsets.UTF_8)));
-    return builder.build();
   }
 
   private void run() {
@@ -124,11 +129,11 @@ public final class LeaderElection implements AutoCloseable {
         pause = Duration.ofMillis(500);
       } catch (InterruptedException e) {
         return;
-      } catch (RuntimeException | ExecutionException | TimeoutException e) {
+      } catch (GrpcException | RuntimeException e) {
         if (closed.get()) {
           return;
         }
-        listener.problem("leader election: " + Failures.shorten(rootMessage(e)));
+        listener.problem("leader election: " + describe(e));
       }
       if (elected) {
         elected = false;
@@ -143,43 +148,58 @@ public final class LeaderElection implements AutoCloseable {
   }
 
   /** One term: a fresh lease, a campaign that waits until elected, then renewals until one fails. */
-  private void campaignAndLead() throws InterruptedException, ExecutionException, TimeoutException {
-    Client c = client;
+  private void campaignAndLead() throws InterruptedException, GrpcException {
+    EndpointChannel c = channel;
     long renewEvery = Math.max(500, ttl.toMillis() / 3);
     Instant asked = clock.instant();
-    long leaseId = c.getLeaseClient().grant(ttl.toSeconds()).get(rpcTimeout(), TimeUnit.MILLISECONDS).getID();
+    long lease =
+        EtcdMessages.grantedLease(
+            c.unary(EtcdMessages.LEASE_GRANT, EtcdMessages.leaseGrantRequest(ttl.toSeconds())));
+    leaseId = lease;
     leaseValidUntil = asked.plus(ttl);
-    CompletableFuture<io.etcd.jetcd.election.CampaignResponse> campaign =
-        c.getElectionClient().campaign(name, leaseId, candidate);
+    byte[] request = EtcdMessages.campaignRequest(name, lease, candidate);
+    Future<java.nio.ByteBuffer> campaign =
+        campaigns.submit(() -> c.awaiting(EtcdMessages.CAMPAIGN, request));
     // While waiting to be elected the lease must stay alive too, or our candidate key vanishes.
-    while (!campaign.isDone()) {
-      try {
-        campaign.get(renewEvery, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        renew(c, leaseId);
+    try {
+      while (!campaign.isDone()) {
+        try {
+          campaign.get(renewEvery, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          renew(c, lease);
+        }
+        if (closed.get()) {
+          return;
+        }
       }
-      if (closed.get()) {
-        campaign.cancel(true);
-        return;
+      leaderKey = Optional.of(EtcdMessages.leaderKey(campaign.get()));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GrpcException grpc) {
+        throw grpc;
       }
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      // Interrupting the call closes its connection, which ends the campaign on the server too.
+      campaign.cancel(true);
     }
-    leaderKey = Optional.of(campaign.get().getLeader());
-    renew(c, leaseId);
+    renew(c, lease);
     elected = true;
     listener.elected(candidateId);
     while (!closed.get()) {
       if (!sleep(Duration.ofMillis(renewEvery))) {
         throw new InterruptedException();
       }
-      renew(c, leaseId);
+      renew(c, lease);
     }
   }
 
-  private void renew(Client c, long leaseId) throws InterruptedException, ExecutionException, TimeoutException {
+  private void renew(EndpointChannel c, long lease) throws GrpcException {
     Instant asked = clock.instant();
-    long granted = c.getLeaseClient().keepAliveOnce(leaseId).get(rpcTimeout(), TimeUnit.MILLISECONDS).getTTL();
+    long granted =
+        EtcdMessages.renewedTtl(
+            c.unary(EtcdMessages.LEASE_KEEP_ALIVE, EtcdMessages.leaseRequest(lease)));
     if (granted <= 0) {
-      throw new IllegalStateException("lease " + Long.toHexString(leaseId) + " expired");
+      throw new IllegalStateException("lease " + Long.toHexString(lease) + " expired");
     }
     // Count from when we asked, less a margin for clock skew: never beyond what etcd grants.
     leaseValidUntil = asked.plusSeconds(granted).minus(skewMargin());
@@ -189,19 +209,19 @@ public final class LeaderElection implements AutoCloseable {
     return ttl.dividedBy(5);
   }
 
-  private long rpcTimeout() {
-    return settings.dialTimeout().plus(settings.commandTimeout()).toMillis();
+  /** Moves on to the next endpoint, with a fresh connection. */
+  private void reconnect() {
+    EndpointChannel old = channel;
+    endpointIndex = (endpointIndex + 1) % settings.endpoints().size();
+    channel = EndpointChannel.open(settings.endpoints().get(endpointIndex), tls, settings);
+    old.close();
   }
 
-  private void reconnect() {
-    Client old = client;
-    try {
-      client = newClient();
-    } catch (ConnectionException e) {
-      listener.problem("leader election: " + e.getMessage());
-      return;
-    }
-    closeQuietly(old);
+  private String describe(Exception e) {
+    URI endpoint = channel.endpoint();
+    return e instanceof GrpcException
+        ? failures.translate(endpoint, "leader election", e, -1).getMessage()
+        : Failures.shorten(rootMessage(e));
   }
 
   private boolean sleep(Duration d) {
@@ -227,26 +247,17 @@ public final class LeaderElection implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Client c = client;
+    campaigns.shutdownNow();
+    EndpointChannel c = channel;
     if (wasLeader && leaderKey.isPresent()) {
       try {
-        c.getElectionClient().resign(leaderKey.get()).get(rpcTimeout(), TimeUnit.MILLISECONDS);
-        c.getLeaseClient().revoke(leaderKey.get().getLease()).get(rpcTimeout(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException | RuntimeException e) {
+        c.unary(EtcdMessages.RESIGN, EtcdMessages.resignRequest(leaderKey.get()));
+        c.unary(EtcdMessages.LEASE_REVOKE, EtcdMessages.leaseRequest(leaseId));
+      } catch (GrpcException | RuntimeException e) {
         // The lease expires by itself within the TTL.
       }
     }
-    closeQuietly(c);
-  }
-
-  private static void closeQuietly(Client c) {
-    try {
-      c.close();
-    } catch (RuntimeException e) {
-      // Closing a client whose channels already failed; nothing to keep.
-    }
+    c.close();
   }
 
   private static String rootMessage(Throwable t) {

@@ -1,12 +1,5 @@
 package io.lifeboat.client;
 
-import io.etcd.jetcd.api.MaintenanceGrpc;
-import io.etcd.jetcd.api.SnapshotRequest;
-import io.etcd.jetcd.api.SnapshotResponse;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.lifeboat.etcd.snapshot.DigestingChannel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -15,22 +8,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * Streams one member's snapshot into a channel with explicit flow control: at most {@link
- * #PREFETCH} messages are requested ahead of the writer, so gRPC stops reading from the socket
- * (and HTTP/2 stops the server) when the writer is slow. A failed write cancels the call at once.
+ * Streams one member's snapshot into a channel with flow control: the caller reads the socket
+ * only when a buffer is free, so when the writer is slow HTTP/2's window (at most {@link
+ * io.lifeboat.client.http2.Http2Connection#WINDOW} ahead) stops the server. A failed write
+ * cancels the call at the next buffer.
  *
- * <p>Two threads: the caller takes messages from gRPC and gathers them into {@link #BUFFERS}
- * direct buffers; a writer thread writes and hashes full buffers. Hashing and system calls so no
- * longer delay the next {@code request(1)}. The writer never outlives {@link #copy}: every exit
- * path waits for it, so nothing is written after a failure is reported (a retry truncates the file).
+ * <p>Two threads: the caller reads messages and gathers them into {@link #BUFFERS} direct
+ * buffers; a writer thread writes and hashes full buffers, so hashing and system calls do not
+ * delay reading. The writer never outlives {@link #copy}: every exit path waits for it, so nothing
+ * is written after a failure is reported (a retry truncates the file).
  */
 final class SnapshotStream {
-  /** Messages requested ahead of the writer; etcd sends 32 KiB chunks. */
-  static final int PREFETCH = 32;
   /** Bytes gathered before one hand-off to the writer, and one write to the channel. */
   static final int BATCH = 256 << 10;
   /** Buffers in flight between the two threads: bounds what waits in memory for the writer. */
@@ -38,27 +30,20 @@ final class SnapshotStream {
 
   private SnapshotStream() {}
 
-  private record Closed(Status status) {}
-
-  /** Posted by the writer when a write failed, so the taker cancels the call at once. */
-  private record WriteFailed(Throwable cause) {}
-
   /** Writes and hashes full buffers in order, on its own thread, then returns them for reuse. */
   private static final class Writer implements Runnable {
     /** Tells the writer to stop; never written. */
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     private final WritableByteChannel out;
-    private final LinkedBlockingQueue<Object> events;
     private final ArrayBlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final Thread thread;
     private volatile long written;
     private volatile Throwable failure;
 
-    Writer(WritableByteChannel out, LinkedBlockingQueue<Object> events, URI endpoint) {
+    Writer(WritableByteChannel out, URI endpoint) {
       this.out = out;
-      this.events = events;
       for (int i = 0; i < BUFFERS; i++) {
         free.add(ByteBuffer.allocateDirect(BATCH));
       }
@@ -89,7 +74,6 @@ final class SnapshotStream {
         }
       } catch (Throwable t) {
         failure = t;
-        events.add(new WriteFailed(t));
         free.add(END);
       }
     }
@@ -192,79 +176,43 @@ final class SnapshotStream {
       throws IOException {
     // Hashes what is written: the trailer is checked, and the file's checksum known, at the end.
     DigestingChannel out = new DigestingChannel(target);
-    LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    ClientCall<SnapshotRequest, SnapshotResponse> call;
+    EndpointChannel.StreamingCall call;
     try {
-      call = channel.newStreamingCall(MaintenanceGrpc.getSnapshotMethod());
-    } catch (StatusRuntimeException e) {
-      throw failures.translate(channel.endpoint(), "snapshot", e, -1);
+      call = channel.stream(EtcdMessages.SNAPSHOT, EtcdMessages.EMPTY_REQUEST);
+    } catch (GrpcException e) {
+      throw failure(channel, failures, e, 0);
     }
-    Writer writer = new Writer(out, queue, channel.endpoint());
-    call.start(
-        new ClientCall.Listener<>() {
-          @Override
-          public void onMessage(SnapshotResponse message) {
-            queue.add(message);
-          }
-
-          @Override
-          public void onClose(Status status, Metadata trailers) {
-            queue.add(new Closed(status));
-          }
-        },
-        new Metadata());
-    boolean finished = false;
+    Writer writer = new Writer(out, channel.endpoint());
     boolean writerDone = false;
     long total = 0;
     long reported = -1;
-    try {
+    // Closing the call cancels it unless it ended in good order: a failed write stops the member.
+    try (call) {
       writer.start();
       ByteBuffer batch = writer.nextFree();
-      call.sendMessage(SnapshotRequest.getDefaultInstance());
-      call.halfClose();
-      call.request(PREFETCH);
       while (true) {
-        Object item = queue.take();
-        if (item instanceof WriteFailed) {
-          writer.finish();
-          throw new IllegalStateException("the snapshot writer failed without an error");
+        Optional<ByteBuffer> message;
+        ByteBuffer blob;
+        try {
+          message = call.next();
+          if (message.isEmpty()) {
+            break;
+          }
+          blob = EtcdMessages.blob(message.get());
+        } catch (GrpcException e) {
+          throw failure(channel, failures, e, total);
         }
-        if (item instanceof Closed closed) {
-          finished = true;
-          if (!closed.status().isOk()) {
-            throw failures.translate(
-                channel.endpoint(), "snapshot", closed.status().asRuntimeException(), total);
+        total += blob.remaining();
+        while (blob.hasRemaining()) {
+          if (!batch.hasRemaining()) {
+            writer.handOff(batch);
+            batch = writer.nextFree();
           }
-          writer.handOff(batch);
-          writer.finish();
-          writerDone = true;
-          progress.bytes(total);
-          if (!out.trailerMatches()) {
-            throw new SnapshotIntegrityException(
-                String.format(
-                    Locale.ROOT,
-                    "%s: snapshot stream of %d bytes does not end with a valid sha256 trailer; the"
-                        + " data is incomplete or corrupt, take the snapshot again",
-                    channel.endpoint(),
-                    total));
-          }
-          return new StreamedSnapshot(total, HexFormat.of().formatHex(out.fileDigest()));
-        }
-        SnapshotResponse response = (SnapshotResponse) item;
-        call.request(1);
-        for (ByteBuffer buffer : response.getBlob().asReadOnlyByteBufferList()) {
-          total += buffer.remaining();
-          while (buffer.hasRemaining()) {
-            if (!batch.hasRemaining()) {
-              writer.handOff(batch);
-              batch = writer.nextFree();
-            }
-            int n = Math.min(batch.remaining(), buffer.remaining());
-            ByteBuffer slice = buffer.slice();
-            slice.limit(n);
-            batch.put(slice);
-            buffer.position(buffer.position() + n);
-          }
+          int n = Math.min(batch.remaining(), blob.remaining());
+          ByteBuffer slice = blob.slice();
+          slice.limit(n);
+          batch.put(slice);
+          blob.position(blob.position() + n);
         }
         long onDisk = writer.written();
         if (onDisk != reported) {
@@ -273,33 +221,45 @@ final class SnapshotStream {
           reported = onDisk;
         }
       }
+      writer.handOff(batch);
+      writer.finish();
+      writerDone = true;
+      progress.bytes(total);
+      if (!out.trailerMatches()) {
+        throw new SnapshotIntegrityException(
+            String.format(
+                Locale.ROOT,
+                "%s: snapshot stream of %d bytes does not end with a valid sha256 trailer; the"
+                    + " data is incomplete or corrupt, take the snapshot again",
+                channel.endpoint(),
+                total));
+      }
+      return new StreamedSnapshot(total, HexFormat.of().formatHex(out.fileDigest()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      call.cancel("interrupted", e);
-      finished = true;
-      InterruptedIOException interrupted =
-          new InterruptedIOException(
-              String.format(
-                  Locale.ROOT,
-                  "%s: snapshot interrupted after %d bytes",
-                  channel.endpoint(),
-                  total));
-      interrupted.initCause(e);
-      throw interrupted;
-    } catch (IOException | RuntimeException | Error e) {
-      if (!finished) {
-        // The writer failed (disk full, closed channel, ...): stop the server streaming now.
-        call.cancel("lifeboat: writing the snapshot failed", e);
-        finished = true;
-      }
-      throw e;
+      throw interrupted(channel, total, e);
     } finally {
-      if (!finished) {
-        call.cancel("lifeboat: snapshot abandoned", null);
-      }
       if (!writerDone) {
         writer.abandon();
       }
     }
+  }
+
+  private static IOException failure(
+      EndpointChannel channel, Failures failures, GrpcException e, long total) {
+    if (e.getCause() instanceof InterruptedIOException cause) {
+      return interrupted(channel, total, cause);
+    }
+    return failures.translate(channel.endpoint(), "snapshot", e, total > 0 ? total : -1);
+  }
+
+  private static InterruptedIOException interrupted(
+      EndpointChannel channel, long total, Exception cause) {
+    InterruptedIOException interrupted =
+        new InterruptedIOException(
+            String.format(
+                Locale.ROOT, "%s: snapshot interrupted after %d bytes", channel.endpoint(), total));
+    interrupted.initCause(cause);
+    return interrupted;
   }
 }

@@ -1,9 +1,5 @@
 package io.lifeboat.client;
 
-import io.grpc.netty.GrpcSslContexts;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +22,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import javax.net.ssl.SSLException;
+import java.net.Socket;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -95,22 +99,69 @@ final class TlsMaterial {
     return new TlsMaterial(trusted, chain, key, settings.insecureSkipVerify());
   }
 
-  /** A client context for gRPC (ALPN h2) trusting {@code --cacert}, or the JVM's CAs without it. */
-  SslContext sslContext() throws ConnectionException {
+  /**
+   * A client context trusting {@code --cacert}, or the JVM's CAs without it, presenting {@code
+   * --cert} when given; with {@code --insecure-skip-tls-verify}, trusting any server.
+   */
+  SSLContext sslContext() throws ConnectionException {
     try {
-      SslContextBuilder builder = GrpcSslContexts.forClient();
-      if (insecureSkipVerify) {
-        builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
-      } else if (!trusted.isEmpty()) {
-        builder.trustManager(trusted.toArray(X509Certificate[]::new));
-      }
+      KeyManager[] keyManagers = null;
       if (clientKey.isPresent()) {
-        builder.keyManager(clientKey.get(), clientChain.toArray(X509Certificate[]::new));
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry(
+            "client", clientKey.get(), new char[0], clientChain.toArray(X509Certificate[]::new));
+        KeyManagerFactory factory =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(keys, new char[0]);
+        keyManagers = factory.getKeyManagers();
       }
-      return builder.build();
-    } catch (SSLException | RuntimeException e) {
+      TrustManager[] trustManagers = null;
+      if (insecureSkipVerify) {
+        trustManagers = new TrustManager[] {new TrustingEveryServer()};
+      } else if (!trusted.isEmpty()) {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        for (int i = 0; i < trusted.size(); i++) {
+          anchors.setCertificateEntry("ca-" + i, trusted.get(i));
+        }
+        TrustManagerFactory factory =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(anchors);
+        trustManagers = factory.getTrustManagers();
+      }
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers, trustManagers, null);
+      return context;
+    } catch (GeneralSecurityException | IOException | RuntimeException e) {
       throw new ConnectionException(
           "cannot set up TLS with the given certificates: " + oneLine(e.getMessage()), e);
+    }
+  }
+
+  /** --insecure-skip-tls-verify: any server certificate, no host name check (as etcdctl). */
+  private static final class TrustingEveryServer extends X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
     }
   }
 
