@@ -247,7 +247,9 @@ final class SnapshotStream {
 
   private static IOException failure(
       EndpointChannel channel, Failures failures, GrpcException e, long total) {
-    if (e.getCause() instanceof InterruptedIOException cause) {
+    // A read timeout is an InterruptedIOException too, but not an interrupt.
+    if (e.getCause() instanceof InterruptedIOException cause
+        && !(cause instanceof java.net.SocketTimeoutException)) {
       return interrupted(channel, total, cause);
     }
     return failures.translate(channel.endpoint(), "snapshot", e, total > 0 ? total : -1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.testkit.EtcdCluster;
+import io.lifeboat.testkit.EtcdMember;
 import io.lifeboat.testkit.EtcdLogsOnFailure;
 import io.lifeboat.testkit.EtcdVersion;
 import io.lifeboat.testkit.KubernetesLikeLoader;
@@ -54,11 +55,20 @@ class StreamFailureIT {
   /** Discards bytes slowly, so the snapshot takes seconds; counts what it got. */
   private static final class SlowChannel implements WritableByteChannel {
     final AtomicLong written = new AtomicLong();
+    private final long pauseMillis;
+
+    SlowChannel() {
+      this(5);
+    }
+
+    SlowChannel(long pauseMillis) {
+      this.pauseMillis = pauseMillis;
+    }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
       try {
-        Thread.sleep(5);
+        Thread.sleep(pauseMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException();
@@ -119,6 +129,77 @@ class StreamFailureIT {
         assertThat(slow.written.get()).isLessThan(48L << 20);
       }
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void interruptEndsTheStreamAtOnce_andAFrozenMemberIsGivenUpAfterAnUnansweredPing() throws Exception {
+    try (EtcdCluster cluster =
+        EtcdCluster.builder().version(EtcdVersion.V3_4).name("streamFrozen").start()) {
+      new KubernetesLikeLoader(cluster.client()).load(LoadSpec.bytes(48L << 20));
+      EtcdMember member = cluster.members().get(0);
+      URI endpoint = member.clientUrl();
+      try (EtcdClient client = EtcdClient.connect(ClusterFixture.settings(cluster))) {
+        SlowChannel slow = new SlowChannel(50);
+        CompletableFuture<StreamedSnapshot> interrupted = new CompletableFuture<>();
+        Thread saver =
+            new Thread(
+                () -> {
+                  try {
+                    interrupted.complete(client.streamSnapshot(endpoint, slow, SnapshotProgress.none()));
+                  } catch (Throwable t) {
+                    interrupted.completeExceptionally(t);
+                  }
+                });
+        saver.start();
+        while (slow.written.get() < (1 << 20)) {
+          Thread.sleep(20);
+        }
+        long start = System.nanoTime();
+        saver.interrupt();
+        assertThatThrownBy(() -> interrupted.get(5, TimeUnit.SECONDS))
+            .cause()
+            .isExactlyInstanceOf(java.io.InterruptedIOException.class)
+            .hasMessageStartingWith(endpoint + ": snapshot interrupted after ");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        // The member was left in good order, and so was the client: the next stream is whole.
+        assertThat(client.streamSnapshot(endpoint, new FailingChannel(Long.MAX_VALUE), SnapshotProgress.none()).size())
+            .isGreaterThan(48L << 20);
+
+        SlowChannel frozenWriter = new SlowChannel(50);
+        CompletableFuture<StreamedSnapshot> frozen =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return client.streamSnapshot(endpoint, frozenWriter, SnapshotProgress.none());
+                  } catch (IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                  }
+                });
+        while (frozenWriter.written.get() < (1 << 20)) {
+          Thread.sleep(20);
+        }
+        long pid = cluster.process(member).orElseThrow().pid();
+        signal("STOP", pid);
+        try {
+          // A frozen member (or a cut network) sends nothing and answers no ping: given up after
+          // the keepalive time and timeout, 10 s each, instead of hanging the backup job.
+          assertThatThrownBy(() -> frozen.get(60, TimeUnit.SECONDS))
+              .cause()
+              .isInstanceOf(EtcdUnavailableException.class)
+              .hasMessageStartingWith(endpoint + ": snapshot stream broke after ")
+              .hasMessageContaining("the server sent nothing for 20s and did not answer a ping");
+          assertThat(frozenWriter.written.get()).isLessThan(48L << 20);
+        } finally {
+          signal("CONT", pid);
+        }
+      }
+    }
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor())
+        .isZero();
   }
 
   @Test

@@ -173,6 +173,8 @@ public final class Http2Connection implements AutoCloseable {
   }
 
   private void start(long deadline) throws IOException {
+    // Every read polls (see readFrameHeader); the handshake had the dial deadline instead.
+    socket.setSoTimeout((int) POLL.toMillis());
     ByteArrayOutputStream settings = new ByteArrayOutputStream();
     setting(settings, SETTINGS_ENABLE_PUSH, 0);
     setting(settings, SETTINGS_INITIAL_WINDOW_SIZE, WINDOW);
@@ -469,7 +471,6 @@ public final class Http2Connection implements AutoCloseable {
     long lastHeard = System.nanoTime();
     boolean pinged = false;
     int have = 0;
-    socket.setSoTimeout((int) POLL.toMillis());
     while (have < FRAME_HEADER_LENGTH) {
       int n;
       try {
