@@ -123,7 +123,9 @@ final class EndpointChannel implements AutoCloseable {
   /** A server-streaming call without deadline, carrying the token; close it when done. */
   StreamingCall stream(String method, byte[] request) throws GrpcException {
     authenticate();
-    Http2Connection connection = connection(System.nanoTime() + dialTimeout.toNanos());
+    Optional<Http2Connection> kept = takeIdle();
+    Http2Connection connection =
+        kept.isPresent() ? kept.get() : dial(System.nanoTime() + dialTimeout.toNanos());
     try {
       GrpcCall call = GrpcCall.start(connection, method, request, token, Optional.empty());
       return new StreamingCall(connection, call);
@@ -174,15 +176,54 @@ final class EndpointChannel implements AutoCloseable {
     }
   }
 
+  /**
+   * A call on the idle connection, or on a new one. A kept connection the server has closed
+   * meanwhile (a restart, an idle timeout, GOAWAY) fails before any answer: the call is made once
+   * more on a new connection, as HTTP clients do. etcd's calls we make are safe to repeat.
+   */
   private ByteBuffer call(
       String method, byte[] request, Optional<String> callToken, Optional<Duration> bound)
       throws GrpcException {
     long deadline = bound.map(b -> System.nanoTime() + b.toNanos()).orElse(Long.MAX_VALUE);
-    Http2Connection connection =
-        connection(
-            bound.isPresent() ? deadline : System.nanoTime() + dialTimeout.toNanos());
+    Optional<Http2Connection> kept = takeIdle();
+    if (kept.isPresent()) {
+      try {
+        return callOn(kept.get(), method, request, callToken, bound, deadline);
+      } catch (Unanswered e) {
+        // Once more below, on a new connection.
+      }
+    }
+    long dialDeadline = bound.isPresent() ? deadline : System.nanoTime() + dialTimeout.toNanos();
+    try {
+      return callOn(dial(dialDeadline), method, request, callToken, bound, deadline);
+    } catch (Unanswered e) {
+      throw e.failure;
+    }
+  }
+
+  /** A transport failure before the server answered anything: the call may be repeated. */
+  private static final class Unanswered extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final GrpcException failure;
+
+    Unanswered(GrpcException failure) {
+      super(failure.getMessage(), failure, false, false);
+      this.failure = failure;
+    }
+  }
+
+  private ByteBuffer callOn(
+      Http2Connection connection,
+      String method,
+      byte[] request,
+      Optional<String> callToken,
+      Optional<Duration> bound,
+      long deadline)
+      throws GrpcException, Unanswered {
+    Optional<GrpcCall> started = Optional.empty();
     try {
       GrpcCall call = GrpcCall.start(connection, method, request, callToken, bound);
+      started = Optional.of(call);
       Optional<ByteBuffer> response = call.nextMessage(deadline);
       if (response.isEmpty()) {
         throw new GrpcException(GrpcCode.INTERNAL, method + ": the response has no message");
@@ -206,7 +247,11 @@ final class EndpointChannel implements AutoCloseable {
       throw transportFailure(e);
     } catch (IOException e) {
       discard(connection);
-      throw transportFailure(e);
+      GrpcException failure = transportFailure(e);
+      if (!(e instanceof InterruptedIOException) && !started.map(GrpcCall::answered).orElse(false)) {
+        throw new Unanswered(failure);
+      }
+      throw failure;
     } catch (GrpcException | RuntimeException e) {
       // A call that ended with a status leaves the connection in order; anything else does not.
       if (e instanceof GrpcException g && isStatusFromServer(g)) {
@@ -218,21 +263,23 @@ final class EndpointChannel implements AutoCloseable {
     }
   }
 
-  /** The idle connection, or a new one dialed within {@code deadline}. */
-  private Http2Connection connection(long deadline) throws GrpcException {
+  private Optional<Http2Connection> takeIdle() throws GrpcException {
     synchronized (connections) {
       if (closed) {
         throw new GrpcException(GrpcCode.CANCELLED, "the client is closed");
       }
-      if (idle.isPresent()) {
-        Http2Connection reused = idle.get();
-        idle = Optional.empty();
-        if (reused.reusable()) {
-          return reused;
-        }
-        discard(reused);
+      Optional<Http2Connection> kept = idle;
+      idle = Optional.empty();
+      if (kept.isPresent() && !kept.get().reusable()) {
+        discard(kept.get());
+        return Optional.empty();
       }
+      return kept;
     }
+  }
+
+  /** A new connection, dialed within {@code deadline}. */
+  private Http2Connection dial(long deadline) throws GrpcException {
     long remaining = Math.max(1, Math.min(dialTimeout.toNanos(), deadline - System.nanoTime()));
     try {
       Http2Connection connection =

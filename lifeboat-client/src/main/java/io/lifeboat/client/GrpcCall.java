@@ -141,6 +141,11 @@ final class GrpcCall {
     return over;
   }
 
+  /** Whether the server has answered at all (its response headers arrived). */
+  boolean answered() {
+    return headersSeen;
+  }
+
   private Optional<ByteBuffer> take() throws GrpcException {
     if (messageLength < 0) {
       int n = Math.min(PREFIX - prefixHave, pending.remaining());

@@ -1,17 +1,19 @@
 package io.lifeboat.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.lifeboat.client.ScriptedHttp2Server.END_STREAM;
+import static io.lifeboat.client.ScriptedHttp2Server.GOAWAY;
+import static io.lifeboat.client.ScriptedHttp2Server.PING;
+import static io.lifeboat.client.ScriptedHttp2Server.RST_STREAM;
+import static io.lifeboat.client.ScriptedHttp2Server.WINDOW_UPDATE;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lifeboat.client.http2.HpackDecoder;
 import io.lifeboat.client.http2.Http2Connection;
 import io.lifeboat.client.http2.Http2ProtocolException;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,84 +38,13 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class GrpcCallTest {
-  private static final int DATA = 0;
-  private static final int HEADERS = 1;
-  private static final int RST_STREAM = 3;
-  private static final int SETTINGS = 4;
-  private static final int PING = 6;
-  private static final int GOAWAY = 7;
-  private static final int WINDOW_UPDATE = 8;
-  private static final int END_STREAM = 1;
-  private static final int END_HEADERS = 4;
-
-  private ServerSocket server;
-  private final List<String> framesFromClient = new CopyOnWriteArrayList<>();
-
-  /** What the peer does once the client's preface and first frames have arrived. */
-  private interface Script {
-    void play(Peer peer) throws Exception;
-  }
-
-  /** The server side of one connection: reads the client's frames, writes scripted ones. */
-  private final class Peer {
-    private final DataInputStream in;
-    private final OutputStream out;
-
-    Peer(Socket socket) throws IOException {
-      this.in = new DataInputStream(socket.getInputStream());
-      this.out = socket.getOutputStream();
-    }
-
-    /** Reads client frames until one of {@code type} arrives; returns its payload. */
-    byte[] awaitFrame(int type, int stream) throws IOException {
-      while (true) {
-        int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
-        int frameType = in.readUnsignedByte();
-        int flags = in.readUnsignedByte();
-        int frameStream = in.readInt() & 0x7fffffff;
-        byte[] payload = new byte[length];
-        in.readFully(payload);
-        framesFromClient.add(frameType + "/" + frameStream + "/" + flags);
-        if (frameType == type && frameStream == stream) {
-          return payload;
-        }
-      }
-    }
-
-    void frame(int type, int flags, int stream, byte[] payload) throws IOException {
-      int length = payload.length;
-      out.write(new byte[] {
-        (byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
-        (byte) (stream >>> 24), (byte) (stream >>> 16), (byte) (stream >>> 8), (byte) stream
-      });
-      out.write(payload);
-      out.flush();
-    }
-
-    void headers(int flags, String... nameValues) throws IOException {
-      ByteArrayOutputStream block = new ByteArrayOutputStream();
-      for (int i = 0; i < nameValues.length; i += 2) {
-        HpackDecoder.encodeLiteral(block, nameValues[i], nameValues[i + 1]);
-      }
-      frame(HEADERS, flags | END_HEADERS, 1, block.toByteArray());
-    }
-
-    void okHeaders() throws IOException {
-      headers(0, ":status", "200", "content-type", "application/grpc");
-    }
-
-    void trailers(int status, String message) throws IOException {
-      headers(END_STREAM, "grpc-status", Integer.toString(status), "grpc-message", message);
-    }
-
-    void data(int flags, byte[] payload) throws IOException {
-      frame(DATA, flags, 1, payload);
-    }
-  }
+  private ScriptedHttp2Server server;
+  private List<String> framesFromClient;
 
   @BeforeEach
   void listen() throws IOException {
-    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    server = new ScriptedHttp2Server();
+    framesFromClient = server.framesFromClient;
   }
 
   @AfterEach
@@ -122,34 +52,17 @@ class GrpcCallTest {
     server.close();
   }
 
-  /** Accepts one connection, reads the preface, sends empty settings, then runs the script. */
-  private CompletableFuture<Void> serve(Script script) {
-    return CompletableFuture.runAsync(
-        () -> {
-          try (Socket socket = server.accept()) {
-            Peer peer = new Peer(socket);
-            peer.in.readFully(new byte[24]);
-            peer.frame(SETTINGS, 0, 0, new byte[0]);
-            peer.awaitFrame(DATA, 1);
-            script.play(peer);
-            // Keeps the connection open until the client has read everything.
-            socket.setSoTimeout(5000);
-            while (socket.getInputStream().read() >= 0) {}
-          } catch (Exception e) {
-            // The client closed first; what it saw is what the test checks.
-          }
-        });
+  private CompletableFuture<Void> serve(ScriptedHttp2Server.Script script) {
+    return server.serve(script);
   }
 
   private Http2Connection connect() throws IOException {
     return Http2Connection.open(
-        "127.0.0.1", server.getLocalPort(), Optional.empty(), true, Duration.ofSeconds(5));
+        "127.0.0.1", server.port(), Optional.empty(), true, Duration.ofSeconds(5));
   }
 
   private static byte[] message(byte[] body) {
-    ByteBuffer framed = ByteBuffer.allocate(5 + body.length);
-    framed.put((byte) 0).putInt(body.length).put(body);
-    return framed.array();
+    return ScriptedHttp2Server.message(body);
   }
 
   private List<byte[]> callAll(Http2Connection connection) throws Exception {
@@ -348,8 +261,9 @@ class GrpcCallTest {
 
   @Test
   void open_peerAnswersInHttp1_saysItIsNotHttp2() throws Exception {
+    ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     CompletableFuture.runAsync(() -> {
-      try (Socket socket = server.accept()) {
+      try (plain; Socket socket = plain.accept()) {
         socket.getOutputStream().write("HTTP/1.0 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         socket.getInputStream().readNBytes(24);
       } catch (IOException e) {
@@ -357,9 +271,9 @@ class GrpcCallTest {
       }
     });
 
-    assertThatThrownBy(this::connect)
+    assertThatThrownBy(() -> Http2Connection.open("127.0.0.1", plain.getLocalPort(), Optional.empty(), true, Duration.ofSeconds(5)))
         .isInstanceOf(Http2ProtocolException.class)
-        .hasMessage("127.0.0.1:" + server.getLocalPort()
+        .hasMessage("127.0.0.1:" + plain.getLocalPort()
             + " does not speak HTTP/2 (it answered with \"HTTP/1.0 ...\"): is it a TLS port? use https://");
   }
 
