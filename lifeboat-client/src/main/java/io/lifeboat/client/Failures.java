@@ -1,5 +1,6 @@
 package io.lifeboat.client;
 
+import io.lifeboat.client.http2.NotHttp2Exception;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -45,6 +46,18 @@ final class Failures {
     Optional<EtcdClientException> tlsFailure = tlsFailure(endpoint, failure);
     if (tlsFailure.isPresent()) {
       return tlsFailure.get();
+    }
+    NotHttp2Exception notHttp2 = find(failure, NotHttp2Exception.class);
+    if (notHttp2 != null) {
+      // The wrong port, or plain text to a TLS port: a setting to fix, not a member to retry.
+      return new ConnectionException(
+          String.format(
+              Locale.ROOT,
+              "%s did not answer in HTTP/2 as etcd's client port does (%s)%s",
+              endpoint,
+              notHttp2.answer(),
+              endpoint.getScheme().equals("http") ? ": is it a TLS port? use https://" : ""),
+          failure);
     }
     String lower = description.toLowerCase(Locale.ROOT);
     if (lower.contains("authentication failed")) {

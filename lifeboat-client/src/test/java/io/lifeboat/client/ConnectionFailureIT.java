@@ -78,6 +78,17 @@ class ConnectionFailureIT {
 
   @Test
   @Timeout(30)
+  void connect_plainTextToTheTlsPort_saysUseHttps() {
+    URI plain = URI.create("http://" + endpoint.getAuthority());
+
+    assertThatThrownBy(() -> EtcdClient.connect(ConnectionSettings.of(List.of(plain))))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageStartingWith(plain + " did not answer in HTTP/2 as etcd's client port does (")
+        .hasMessageEndingWith("): is it a TLS port? use https://");
+  }
+
+  @Test
+  @Timeout(30)
   void connect_withoutClientCertificate_saysServerRequiresOne() throws Exception {
     assertThatThrownBy(() -> EtcdClient.connect(settings(Optional.of(files.caCert()), Optional.empty(), Optional.empty())))
         .isInstanceOf(ConnectionException.class)

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lifeboat.client.http2.Http2Connection;
 import io.lifeboat.client.http2.Http2ProtocolException;
+import io.lifeboat.client.http2.NotHttp2Exception;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -272,9 +273,23 @@ class GrpcCallTest {
     });
 
     assertThatThrownBy(() -> Http2Connection.open("127.0.0.1", plain.getLocalPort(), Optional.empty(), true, Duration.ofSeconds(5)))
-        .isInstanceOf(Http2ProtocolException.class)
-        .hasMessage("127.0.0.1:" + plain.getLocalPort()
-            + " does not speak HTTP/2 (it answered with \"HTTP/1.0 ...\"): is it a TLS port? use https://");
+        .isInstanceOf(NotHttp2Exception.class)
+        .hasMessage("127.0.0.1:" + plain.getLocalPort() + " did not answer in HTTP/2 (it answered with \"HTTP/1.0 ...\")");
+  }
+
+  @Test
+  void open_peerClosesWithoutAWord_saysItIsNotHttp2() throws Exception {
+    ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    CompletableFuture.runAsync(() -> {
+      try (silent; Socket socket = silent.accept()) {
+        socket.getInputStream().readNBytes(24);
+      } catch (IOException e) {
+        // The client gave up first.
+      }
+    });
+
+    assertThatThrownBy(() -> Http2Connection.open("127.0.0.1", silent.getLocalPort(), Optional.empty(), true, Duration.ofSeconds(5)))
+        .isInstanceOfSatisfying(NotHttp2Exception.class, e -> assertThat(e.answer()).isEqualTo("it closed the connection"));
   }
 
   @Test

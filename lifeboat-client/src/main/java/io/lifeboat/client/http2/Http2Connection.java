@@ -188,9 +188,22 @@ public final class Http2Connection implements AutoCloseable {
       throw alertOr(e);
     }
     // The server's first frame must be SETTINGS (RFC 9113 §3.4); anything else is not HTTP/2.
-    readFrameHeader(deadline, true);
+    try {
+      readFrameHeader(deadline);
+    } catch (InterruptedIOException | SSLException e) {
+      // Our deadline or interrupt; or a TLS alert, which says more than "not HTTP/2".
+      throw e;
+    } catch (EOFException e) {
+      throw new NotHttp2Exception(authority, "it closed the connection", e);
+    } catch (IOException e) {
+      String reason = Optional.ofNullable(e.getMessage()).orElse("").toLowerCase(Locale.ROOT);
+      throw new NotHttp2Exception(
+          authority,
+          reason.contains("reset") ? "it reset the connection" : "the connection failed: " + e.getMessage(),
+          e);
+    }
     if (frameType() != TYPE_SETTINGS || (frameFlags() & FLAG_ACK) != 0) {
-      throw notHttp2();
+      throw new NotHttp2Exception(authority, "it answered with " + printable(frameHeader), null);
     }
     readPayload();
     applySettings();
@@ -279,7 +292,7 @@ public final class Http2Connection implements AutoCloseable {
       throw new IllegalStateException("no stream is open");
     }
     while (true) {
-      readFrameHeader(deadline, false);
+      readFrameHeader(deadline);
       int type = frameType();
       int flags = frameFlags();
       int stream = frameStream();
@@ -418,7 +431,7 @@ public final class Http2Connection implements AutoCloseable {
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     block.write(payload, offset, end - offset);
     while ((flags & FLAG_END_HEADERS) == 0) {
-      readFrameHeader(Long.MAX_VALUE, false);
+      readFrameHeader(Long.MAX_VALUE);
       if (frameType() != TYPE_CONTINUATION || frameStream() != stream) {
         throw protocolError("a header block interrupted by another frame");
       }
@@ -467,7 +480,7 @@ public final class Http2Connection implements AutoCloseable {
    * Reads the next frame header, polling so that interrupts, the deadline and keepalive are
    * noticed while the peer is silent.
    */
-  private void readFrameHeader(long deadline, boolean first) throws IOException {
+  private void readFrameHeader(long deadline) throws IOException {
     long lastHeard = System.nanoTime();
     boolean pinged = false;
     int have = 0;
@@ -497,9 +510,6 @@ public final class Http2Connection implements AutoCloseable {
         continue;
       }
       if (n < 0) {
-        if (first && have == 0) {
-          throw new EOFException("the server closed the connection without a word of HTTP/2");
-        }
         throw new EOFException("the server closed the connection");
       }
       have += n;
@@ -532,15 +542,6 @@ public final class Http2Connection implements AutoCloseable {
       }
       have += n;
     }
-  }
-
-  private Http2ProtocolException notHttp2() {
-    return new Http2ProtocolException(
-        String.format(
-            Locale.ROOT,
-            "%s does not speak HTTP/2 (it answered with %s): is it a TLS port? use https://",
-            authority,
-            printable(frameHeader)));
   }
 
   private Http2ProtocolException protocolError(String what) {
