@@ -49,15 +49,18 @@ final class Failures {
     }
     NotHttp2Exception notHttp2 = find(failure, NotHttp2Exception.class);
     if (notHttp2 != null) {
-      // The wrong port, or plain text to a TLS port: a setting to fix, not a member to retry.
-      return new ConnectionException(
+      String message =
           String.format(
               Locale.ROOT,
               "%s did not answer in HTTP/2 as etcd's client port does (%s)%s",
               endpoint,
               notHttp2.answer(),
-              endpoint.getScheme().equals("http") ? ": is it a TLS port? use https://" : ""),
-          failure);
+              endpoint.getScheme().equals("http") ? ": is it a TLS port? use https://" : "");
+      // Another protocol's answer is a setting to fix; a closed connection may be a member going
+      // down, which must not stop a save that other members can serve.
+      return notHttp2.answeredInAnotherProtocol()
+          ? new ConnectionException(message, failure)
+          : new EtcdUnavailableException(message, failure);
     }
     String lower = description.toLowerCase(Locale.ROOT);
     if (lower.contains("authentication failed")) {

@@ -81,8 +81,9 @@ class ConnectionFailureIT {
   void connect_plainTextToTheTlsPort_saysUseHttps() {
     URI plain = URI.create("http://" + endpoint.getAuthority());
 
+    // etcd resets the connection, as a member going down would: unavailable, with the hint.
     assertThatThrownBy(() -> EtcdClient.connect(ConnectionSettings.of(List.of(plain))))
-        .isInstanceOf(ConnectionException.class)
+        .isInstanceOf(EtcdUnavailableException.class)
         .hasMessageStartingWith(plain + " did not answer in HTTP/2 as etcd's client port does (")
         .hasMessageEndingWith("): is it a TLS port? use https://");
   }

@@ -96,4 +96,24 @@ class EndpointChannelTest {
     first.get(5, TimeUnit.SECONDS);
     assertThat(server.accepted.get()).isEqualTo(1);
   }
+
+  @Test
+  void connect_portAnsweringInHttp1_isASettingToFix() throws Exception {
+    try (java.net.ServerSocket http1 = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture.runAsync(() -> {
+        try (java.net.Socket socket = http1.accept()) {
+          socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getInputStream().readNBytes(24);
+        } catch (java.io.IOException e) {
+          // The client gave up first.
+        }
+      });
+      URI wrongPort = URI.create("http://127.0.0.1:" + http1.getLocalPort());
+
+      assertThatThrownBy(() -> EtcdClient.connect(ConnectionSettings.of(List.of(wrongPort))))
+          .isInstanceOf(ConnectionException.class)
+          .hasMessage(wrongPort + " did not answer in HTTP/2 as etcd's client port does (it answered with"
+              + " \"HTTP/1.1 ...\"): is it a TLS port? use https://");
+    }
+  }
 }

@@ -18,6 +18,14 @@ public final class NotHttp2Exception extends IOException {
     this.answer = answer;
   }
 
+  /**
+   * Whether the peer answered, in another protocol: proof of the wrong port or scheme, where a
+   * closed or reset connection may also be a member going down.
+   */
+  public boolean answeredInAnotherProtocol() {
+    return getCause() == null;
+  }
+
   /** What the peer did instead, e.g. {@code it reset the connection}. */
   public String answer() {
     return answer;
