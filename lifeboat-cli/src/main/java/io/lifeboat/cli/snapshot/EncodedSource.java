@@ -12,8 +12,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -24,7 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * The stored object of a save: the raw snapshot file, compressed then encrypted on a second thread
+ * The stored object of a save: the raw snapshot, compressed then encrypted on a second thread
  * and handed to the store through a pipe, counted and hashed as the store reads it, so the metadata
  * records the size and sha256 of exactly the bytes stored. A failure of the encoder is rethrown to
  * the store at the end of the stream (never a clean, truncated end), so nothing is stored then.
@@ -33,7 +31,13 @@ import java.util.concurrent.FutureTask;
 final class EncodedSource implements ObjectSource {
   private static final int PIPE = 1 << 20;
 
-  private final Path raw;
+  /** Opens the raw snapshot: a finished file, or one still being streamed ({@link GrowingFile}). */
+  @FunctionalInterface
+  interface Raw {
+    InputStream open() throws IOException;
+  }
+
+  private final Raw raw;
   private final SnapshotEncoding encoding;
   private final SnapshotName name;
   private final Optional<EncryptionKey> key;
@@ -42,7 +46,7 @@ final class EncodedSource implements ObjectSource {
   private boolean opened;
   private boolean complete;
 
-  EncodedSource(Path raw, SnapshotEncoding encoding, SnapshotName name, Optional<EncryptionKey> key) {
+  EncodedSource(Raw raw, SnapshotEncoding encoding, SnapshotName name, Optional<EncryptionKey> key) {
     this.raw = Objects.requireNonNull(raw, "raw");
     this.encoding = Objects.requireNonNull(encoding, "encoding");
     this.name = Objects.requireNonNull(name, "name");
@@ -63,7 +67,7 @@ final class EncodedSource implements ObjectSource {
     PipedInputStream in = new PipedInputStream(PIPE);
     PipedOutputStream pipe = new PipedOutputStream(in);
     FutureTask<Void> encoder = new FutureTask<>(() -> {
-      try (InputStream source = Files.newInputStream(raw);
+      try (InputStream source = raw.open();
           OutputStream encoded = encoding.encode(pipe, name, key)) {
         StreamCopy.copy(source, encoded);
       } finally {

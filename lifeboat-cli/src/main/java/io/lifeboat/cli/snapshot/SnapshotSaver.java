@@ -26,6 +26,7 @@ import io.lifeboat.repository.local.PendingFile;
 import io.lifeboat.repository.local.ReplacePolicy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
@@ -86,7 +85,7 @@ public final class SnapshotSaver {
 
       if (request.file().isPresent()) {
         try (PendingFile pending = PendingFile.create(request.target(), ReplacePolicy.REPLACE_EXISTING)) {
-          Streamed streamed = streamWithRetries(client, request, candidates, pending, true);
+          Streamed streamed = streamWithRetries(client, request, candidates, pending, Optional.empty());
           pending.commit();
           SnapshotMetadata metadata = metadata(request, started, streamed, request.target().getFileName().toString(),
               streamed.size(), streamed.sha256());
@@ -96,23 +95,23 @@ public final class SnapshotSaver {
       }
       // A named snapshot: the raw stream goes to a temporary file. Stored as it is (neither compressed
       // nor encrypted), that file is committed under the snapshot's name: the bytes are written once.
-      // Otherwise it is never committed but stored encoded into the local store.
+      // Otherwise it is never committed: it is encoded into the local store as it grows, and deleted.
       SnapshotName name = request.name();
       ObjectKind kind = request.dataKind();
       boolean asStreamed = request.encoding().compression() == Compression.NONE
           && !request.encoding().encryption().encrypted();
       try (PendingFile pending = PendingFile.create(request.directory().resolve(kind.fileName(name)),
-          asStreamed ? ReplacePolicy.NEVER_REPLACE : ReplacePolicy.REPLACE_EXISTING)) {
-        // A stream that is encoded into another file is read once more and deleted: forcing it to disk
-        // first would only write 1.3 GB that nobody keeps (the encoded file is forced when stored).
-        Streamed streamed = streamWithRetries(client, request, candidates, pending, asStreamed);
+              asStreamed ? ReplacePolicy.NEVER_REPLACE : ReplacePolicy.REPLACE_EXISTING);
+          StreamingEncoder encoder = new StreamingEncoder(local, name, kind, request.encoding(), request.key())) {
         SnapshotMetadata metadata;
+        Streamed streamed;
         if (asStreamed) {
+          streamed = streamWithRetries(client, request, candidates, pending, Optional.empty());
           pending.commit();
           metadata = metadata(request, started, streamed, kind.fileName(name), streamed.size(), streamed.sha256());
         } else {
-          EncodedSource encoded = new EncodedSource(pending.temporaryPath(), request.encoding(), name, request.key());
-          local.put(name, kind, encoded);
+          streamed = streamWithRetries(client, request, candidates, pending, Optional.of(encoder));
+          EncodedSource encoded = encoder.finish();
           metadata = metadata(request, started, streamed, kind.fileName(name), encoded.size(), encoded.sha256());
         }
         local.put(name, ObjectKind.METADATA, ObjectSource.ofBytes(MetadataCodec.encode(metadata)));
@@ -145,9 +144,12 @@ public final class SnapshotSaver {
 
   private record Streamed(MemberStatus source, SnapshotReport report, long size, String sha256, List<String> attempts) {}
 
-  /** @param durable whether the streamed file is kept as it is, and so must be forced to disk */
+  /**
+   * @param encoder when given, encodes each attempt as it streams, and the raw file is not kept;
+   *     else the raw file is kept as it is, and so must be forced to disk
+   */
   private Streamed streamWithRetries(EtcdClient client, SaveRequest request, List<MemberStatus> candidates,
-      PendingFile pending, boolean durable) throws IOException {
+      PendingFile pending, Optional<StreamingEncoder> encoder) throws IOException {
     List<String> attempts = new ArrayList<>();
     IOException last = null;
     for (int attempt = 1; attempt <= request.attempts(); attempt++) {
@@ -159,20 +161,29 @@ public final class SnapshotSaver {
             attempt, request.attempts(), source.memberId(), source.endpoint()));
       }
       try {
-        StreamedSnapshot streamed = client.streamSnapshot(source.endpoint(), pending.channel(),
-            progress.apply(source.dbSize()));
-        // The client checked the trailer as the bytes passed; a walk of every page is the final check.
-        // The walk reads the page cache, so it runs while a file kept as it is goes to disk, not after.
-        Optional<FutureTask<Void>> force = durable ? Optional.of(startForce(pending)) : Optional.empty();
+        WritableByteChannel target = encoder.isPresent() ? encoder.get().start(pending) : pending.channel();
+        StreamedSnapshot streamed;
         SnapshotReport report;
         try {
-          report = SnapshotInspector.inspect(pending.temporaryPath(), TrailerPolicy.SKIP)
-              .withTrailer(TrailerCheck.VALID);
-        } finally {
-          // Never truncate for a retry, nor commit, before the force has ended; its failure comes first.
-          if (force.isPresent()) {
-            awaitForce(force.get());
+          streamed = client.streamSnapshot(source.endpoint(), target, progress.apply(source.dbSize()));
+          // The client checked the trailer as the bytes passed; a walk of every page is the final check.
+          // The walk reads the page cache, so it runs while a file kept as it is goes to disk, not after.
+          Optional<BackgroundTask> force = encoder.isEmpty()
+              ? Optional.of(BackgroundTask.start("lifeboat-force", () -> pending.channel().force(true)))
+              : Optional.empty();
+          try {
+            report = SnapshotInspector.inspect(pending.temporaryPath(), TrailerPolicy.SKIP)
+                .withTrailer(TrailerCheck.VALID);
+          } finally {
+            // Never truncate for a retry, nor commit, before the force has ended; its failure comes first.
+            if (force.isPresent()) {
+              force.get().join();
+            }
           }
+        } catch (IOException | RuntimeException | Error e) {
+          // Nothing of a failed attempt is stored, and its encoder stops reading before a retry truncates.
+          encoder.ifPresent(StreamingEncoder::abandon);
+          throw e;
         }
         attempts.add(String.format(Locale.ROOT, "attempt %d: member %x at %s: ok", attempt, source.memberId(),
             source.endpoint()));
@@ -202,49 +213,6 @@ public final class SnapshotSaver {
         new SnapshotMetadata.EtcdFacts(m.endpoint().toString(), Long.toHexString(m.memberId()),
             Long.toHexString(m.clusterId()), m.serverVersion(), s.report().status().revision(),
             s.report().status().totalKey(), s.report().status().hash(), m.dbSize()));
-  }
-
-  /** Forces the file to disk on a thread of its own. */
-  private static FutureTask<Void> startForce(PendingFile pending) {
-    FutureTask<Void> force = new FutureTask<>(() -> {
-      pending.channel().force(true);
-      return null;
-    });
-    Thread forcing = new Thread(force, "lifeboat-force");
-    forcing.setDaemon(true);
-    forcing.start();
-    return force;
-  }
-
-  /** Waits for the force, even when interrupted; throws what it failed with. */
-  private static void awaitForce(FutureTask<Void> force) throws IOException {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          force.get();
-          return;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new IOException(cause);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   private static void pause(Duration d) throws InterruptedIOException {
