@@ -327,4 +327,23 @@ class GrpcCallTest {
           .hasMessage("no answer before the deadline");
     }
   }
+
+  @Test
+  void next_serverStallsInsideAFrame_stillHonoursTheDeadline() throws Exception {
+    serve(peer -> {
+      peer.okHeaders();
+      // A DATA frame header announcing 1000 bytes, then only 10 of them, then silence.
+      peer.frame(ScriptedHttp2Server.DATA, 0, 1, new byte[0]);
+      peer.rawBytes(new byte[] {0, 3, (byte) 0xe8, 0, 0, 0, 0, 0, 1});
+      peer.rawBytes(new byte[10]);
+    });
+    try (Http2Connection connection = connect()) {
+      GrpcCall call = GrpcCall.start(connection, "/x/y", new byte[0], Optional.empty(), Optional.empty());
+      long deadline = System.nanoTime() + Duration.ofMillis(800).toNanos();
+
+      assertThatThrownBy(() -> call.nextMessage(deadline))
+          .isInstanceOf(java.net.SocketTimeoutException.class)
+          .hasMessage("no answer before the deadline");
+    }
+  }
 }

@@ -149,6 +149,12 @@ final class ScriptedHttp2Server implements AutoCloseable {
       trailers(0, "");
     }
 
+    /** Bytes as they are, for frames cut short. */
+    void rawBytes(byte[] bytes) throws IOException {
+      out.write(bytes);
+      out.flush();
+    }
+
     void close() throws IOException {
       socket.close();
     }

@@ -179,19 +179,26 @@ public final class Http2Connection implements AutoCloseable {
     setting(settings, SETTINGS_ENABLE_PUSH, 0);
     setting(settings, SETTINGS_INITIAL_WINDOW_SIZE, WINDOW);
     setting(settings, SETTINGS_MAX_HEADER_LIST_SIZE, MAX_HEADER_LIST_SIZE);
+    // A server that rejects us (a TLS alert for our certificate, an HTTP/1 answer from the wrong
+    // port) may close the connection before reading all we send: its answer, read next, says why
+    // better than our broken pipe.
+    IOException writeFailure = null;
     try {
       out.write(PREFACE);
       writeFrame(TYPE_SETTINGS, 0, 0, settings.toByteArray());
       writeFrame(TYPE_WINDOW_UPDATE, 0, 0, int32(WINDOW - DEFAULT_WINDOW));
       out.flush();
     } catch (IOException e) {
-      throw alertOr(e);
+      writeFailure = e;
     }
     // The server's first frame must be SETTINGS (RFC 9113 §3.4); anything else is not HTTP/2.
     try {
       readFrameHeader(deadline);
     } catch (InterruptedIOException | SSLException e) {
       // Our deadline or interrupt; or a TLS alert, which says more than "not HTTP/2".
+      if (writeFailure != null) {
+        e.addSuppressed(writeFailure);
+      }
       throw e;
     } catch (EOFException e) {
       throw new NotHttp2Exception(authority, "it closed the connection", e);
@@ -205,29 +212,11 @@ public final class Http2Connection implements AutoCloseable {
     if (frameType() != TYPE_SETTINGS || (frameFlags() & FLAG_ACK) != 0) {
       throw new NotHttp2Exception(authority, "it answered with " + printable(frameHeader), null);
     }
-    readPayload();
+    if (writeFailure != null) {
+      throw writeFailure;
+    }
+    readPayload(deadline);
     applySettings();
-  }
-
-  /**
-   * In TLS 1.3 the server judges our certificate after our side of the handshake is done: a
-   * rejected certificate shows up as a broken pipe on our first write, with the server's alert,
-   * which says why, waiting to be read.
-   */
-  private IOException alertOr(IOException writeFailure) {
-    if (!(socket instanceof SSLSocket)) {
-      return writeFailure;
-    }
-    try {
-      socket.setSoTimeout((int) POLL.toMillis());
-      in.read();
-    } catch (SSLException alert) {
-      alert.addSuppressed(writeFailure);
-      return alert;
-    } catch (IOException e) {
-      // No alert to read: the write's failure is all there is.
-    }
-    return writeFailure;
   }
 
   /** Whether a new stream may be started: not closed, and the server has not said goodbye. */
@@ -301,7 +290,7 @@ public final class Http2Connection implements AutoCloseable {
         // We never raised SETTINGS_MAX_FRAME_SIZE.
         throw protocolError("a frame of " + length + " bytes, more than the 16384 we allow");
       }
-      readPayload();
+      readPayload(deadline);
       switch (type) {
         case TYPE_DATA -> {
           unacknowledged += length;
@@ -318,7 +307,7 @@ public final class Http2Connection implements AutoCloseable {
           return new DataEvent(data, end);
         }
         case TYPE_HEADERS -> {
-          List<Header> headers = headerBlock(flags, length, stream);
+          List<Header> headers = headerBlock(flags, length, stream, deadline);
           if (stream != streamId) {
             continue;
           }
@@ -412,7 +401,7 @@ public final class Http2Connection implements AutoCloseable {
     closeQuietly(socket);
   }
 
-  private List<Header> headerBlock(int flags, int length, int stream) throws IOException {
+  private List<Header> headerBlock(int flags, int length, int stream, long deadline) throws IOException {
     int offset = 0;
     int end = length;
     if ((flags & FLAG_PADDED) != 0) {
@@ -431,14 +420,14 @@ public final class Http2Connection implements AutoCloseable {
     ByteArrayOutputStream block = new ByteArrayOutputStream();
     block.write(payload, offset, end - offset);
     while ((flags & FLAG_END_HEADERS) == 0) {
-      readFrameHeader(Long.MAX_VALUE);
+      readFrameHeader(deadline);
       if (frameType() != TYPE_CONTINUATION || frameStream() != stream) {
         throw protocolError("a header block interrupted by another frame");
       }
       if (frameLength() > DEFAULT_MAX_FRAME_SIZE || block.size() > MAX_HEADER_LIST_SIZE) {
         throw protocolError("a header block larger than " + MAX_HEADER_LIST_SIZE + " bytes");
       }
-      readPayload();
+      readPayload(deadline);
       flags = frameFlags();
       block.write(payload, 0, frameLength());
     }
@@ -476,18 +465,35 @@ public final class Http2Connection implements AutoCloseable {
     out.flush();
   }
 
-  /**
-   * Reads the next frame header, polling so that interrupts, the deadline and keepalive are
-   * noticed while the peer is silent.
-   */
+  /** Reads the next frame header (see {@link #readFully}). */
   private void readFrameHeader(long deadline) throws IOException {
+    readFully(frameHeader, FRAME_HEADER_LENGTH, deadline);
+  }
+
+  /** Reads the payload of the frame whose header was read last (see {@link #readFully}). */
+  private void readPayload(long deadline) throws IOException {
+    int length = frameLength();
+    if (length > payload.length) {
+      if (length > DEFAULT_MAX_FRAME_SIZE) {
+        throw protocolError("a frame of " + length + " bytes, more than the 16384 we allow");
+      }
+      payload = new byte[length];
+    }
+    readFully(payload, length, deadline);
+  }
+
+  /**
+   * Reads {@code length} bytes, polling so that interrupts, the deadline and a silent peer are
+   * noticed, between frames and within one alike (a network can stop in the middle of a frame).
+   */
+  private void readFully(byte[] buffer, int length, long deadline) throws IOException {
     long lastHeard = System.nanoTime();
     boolean pinged = false;
     int have = 0;
-    while (have < FRAME_HEADER_LENGTH) {
+    while (have < length) {
       int n;
       try {
-        n = in.read(frameHeader, have, FRAME_HEADER_LENGTH - have);
+        n = in.read(buffer, have, length - have);
       } catch (SocketTimeoutException e) {
         long now = System.nanoTime();
         if (Thread.currentThread().isInterrupted()) {
@@ -510,37 +516,13 @@ public final class Http2Connection implements AutoCloseable {
         continue;
       }
       if (n < 0) {
-        throw new EOFException("the server closed the connection");
+        throw new EOFException(
+            have == 0 && buffer == frameHeader
+                ? "the server closed the connection"
+                : "the server closed the connection in the middle of a frame");
       }
       have += n;
       lastHeard = System.nanoTime();
-    }
-  }
-
-  private void readPayload() throws IOException {
-    int length = frameLength();
-    if (length > payload.length) {
-      if (length > DEFAULT_MAX_FRAME_SIZE) {
-        throw protocolError("a frame of " + length + " bytes, more than the 16384 we allow");
-      }
-      payload = new byte[length];
-    }
-    int have = 0;
-    while (have < length) {
-      int n;
-      try {
-        n = in.read(payload, have, length - have);
-      } catch (SocketTimeoutException e) {
-        // Mid-frame: the rest is on its way or the connection is dead; keepalive catches the latter.
-        if (Thread.currentThread().isInterrupted()) {
-          throw new InterruptedIOException("interrupted while reading from the server");
-        }
-        continue;
-      }
-      if (n < 0) {
-        throw new EOFException("the server closed the connection in the middle of a frame");
-      }
-      have += n;
     }
   }
 
