@@ -124,26 +124,44 @@ final class EndpointChannel implements AutoCloseable {
   StreamingCall stream(String method, byte[] request) throws GrpcException {
     authenticate();
     Optional<Http2Connection> kept = takeIdle();
-    Http2Connection connection =
-        kept.isPresent() ? kept.get() : dial(System.nanoTime() + dialTimeout.toNanos());
+    if (kept.isPresent()) {
+      try {
+        return new StreamingCall(kept.get(), true, method, request);
+      } catch (Unanswered e) {
+        // The server closed the kept connection: once more below, on a new one.
+      }
+    }
     try {
-      GrpcCall call = GrpcCall.start(connection, method, request, token, Optional.empty());
-      return new StreamingCall(connection, call);
-    } catch (IOException e) {
-      discard(connection);
-      throw transportFailure(e);
+      return new StreamingCall(dial(System.nanoTime() + dialTimeout.toNanos()), false, method, request);
+    } catch (Unanswered e) {
+      throw e.failure;
     }
   }
 
-  /** One streaming call; messages are views valid until the next one. */
+  /**
+   * One streaming call; messages are views valid until the next one. Like a unary call, it is
+   * started once more on a new connection when a kept one fails before the server answered.
+   */
   final class StreamingCall implements AutoCloseable {
-    private final Http2Connection connection;
-    private final GrpcCall call;
+    private final String method;
+    private final byte[] request;
+    private Http2Connection connection;
+    private boolean kept;
+    private GrpcCall call;
     private boolean done;
 
-    private StreamingCall(Http2Connection connection, GrpcCall call) {
+    private StreamingCall(Http2Connection connection, boolean kept, String method, byte[] request)
+        throws Unanswered, GrpcException {
+      this.method = method;
+      this.request = request;
       this.connection = connection;
-      this.call = call;
+      this.kept = kept;
+      try {
+        this.call = GrpcCall.start(connection, method, request, token, Optional.empty());
+      } catch (IOException e) {
+        discard(connection);
+        throw new Unanswered(transportFailure(e));
+      }
     }
 
     /** The next message, or empty at the end of a call that ended OK. */
@@ -151,6 +169,17 @@ final class EndpointChannel implements AutoCloseable {
       try {
         return call.nextMessage(Long.MAX_VALUE);
       } catch (IOException e) {
+        if (kept && !call.answered() && !(e instanceof InterruptedIOException)) {
+          discard(connection);
+          kept = false;
+          connection = dial(System.nanoTime() + dialTimeout.toNanos());
+          try {
+            call = GrpcCall.start(connection, method, request, token, Optional.empty());
+          } catch (IOException again) {
+            throw transportFailure(again);
+          }
+          return next();
+        }
         throw transportFailure(e);
       }
     }

@@ -70,6 +70,51 @@ class EndpointChannelTest {
   }
 
   @Test
+  void stream_keptConnectionClosedByTheServer_startsAgainOnANewOne() throws Exception {
+    CompletableFuture<Void> first = server.serve(peer -> {
+      peer.answer(ANSWER);
+      peer.close();
+    });
+    assertThat(bytes(channel.unary(EtcdMessages.STATUS, EtcdMessages.EMPTY_REQUEST))).isEqualTo(ANSWER);
+    first.get(5, TimeUnit.SECONDS);
+    server.serve(peer -> {
+      peer.okHeaders();
+      peer.data(0, ScriptedHttp2Server.message(new byte[] {1, 2}));
+      peer.data(0, ScriptedHttp2Server.message(new byte[] {3}));
+      peer.trailers(0, "");
+    });
+
+    try (EndpointChannel.StreamingCall call = channel.stream(EtcdMessages.SNAPSHOT, EtcdMessages.EMPTY_REQUEST)) {
+      assertThat(bytes(call.next().orElseThrow())).containsExactly(1, 2);
+      assertThat(bytes(call.next().orElseThrow())).containsExactly(3);
+      assertThat(call.next()).isEmpty();
+    }
+    assertThat(server.accepted.get()).isEqualTo(2);
+  }
+
+  @Test
+  void stream_keptConnectionClosedAfterTheRequestArrived_startsAgainOnANewOne() throws Exception {
+    server.serve(peer -> {
+      peer.answer(ANSWER);
+      // The server goes down between reading the stream's request and answering it.
+      peer.awaitFrame(ScriptedHttp2Server.DATA, 3);
+      peer.close();
+    });
+    assertThat(bytes(channel.unary(EtcdMessages.STATUS, EtcdMessages.EMPTY_REQUEST))).isEqualTo(ANSWER);
+    server.serve(peer -> {
+      peer.okHeaders();
+      peer.data(0, ScriptedHttp2Server.message(new byte[] {4}));
+      peer.trailers(0, "");
+    });
+
+    try (EndpointChannel.StreamingCall call = channel.stream(EtcdMessages.SNAPSHOT, EtcdMessages.EMPTY_REQUEST)) {
+      assertThat(bytes(call.next().orElseThrow())).containsExactly(4);
+      assertThat(call.next()).isEmpty();
+    }
+    assertThat(server.accepted.get()).isEqualTo(2);
+  }
+
+  @Test
   void unary_newConnectionLostBeforeAnAnswer_failsWithoutRepeating() throws Exception {
     server.serve(ScriptedHttp2Server.Peer::close);
 
