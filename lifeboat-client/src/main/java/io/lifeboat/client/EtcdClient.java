@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ import javax.net.ssl.SSLContext;
  * and CPU cost more than a whole snapshot of a small cluster.
  */
 public final class EtcdClient implements AutoCloseable {
+  /** Bytes of user name and password together: the login request must fit one HTTP/2 frame. */
+  static final int MAX_CREDENTIALS = 8 * 1024;
   /** Extra wait beyond the RPC deadlines before a probe is given up. */
   private static final Duration PROBE_MARGIN = Duration.ofMillis(500);
 
@@ -75,6 +78,18 @@ public final class EtcdClient implements AutoCloseable {
     requireNonNull(clock, "clock");
     if (settings.password().isPresent() && settings.user().isEmpty()) {
       throw new ConnectionException("--password given without --user");
+    }
+    long credentials =
+        settings.user().map(u -> u.getBytes(StandardCharsets.UTF_8).length).orElse(0)
+            + settings.password().map(p -> p.value().getBytes(StandardCharsets.UTF_8).length).orElse(0);
+    if (credentials > MAX_CREDENTIALS) {
+      // The login request goes in one HTTP/2 frame; no real user name or password comes near this.
+      throw new ConnectionException(
+          String.format(
+              Locale.ROOT,
+              "--user and --password together are %d bytes, more than the %d allowed",
+              credentials,
+              MAX_CREDENTIALS));
     }
     boolean anyHttps = settings.endpoints().stream().anyMatch(e -> e.getScheme().equals("https"));
     Optional<SSLContext> ssl = Optional.empty();

@@ -161,4 +161,16 @@ class EndpointChannelTest {
               + " \"HTTP/1.1 ...\"): is it a TLS port? use https://");
     }
   }
+
+  @Test
+  void connect_credentialsLongerThanOneFrame_areRefusedBeforeDialing() {
+    ConnectionSettings settings =
+        ConnectionSettings.of(List.of(URI.create("http://127.0.0.1:" + server.port())))
+            .withCredentials("root", new Secret("x".repeat(9000)));
+
+    assertThatThrownBy(() -> EtcdClient.connect(settings))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessage("--user and --password together are 9004 bytes, more than the 8192 allowed");
+    assertThat(server.accepted.get()).isZero();
+  }
 }
