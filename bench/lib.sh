@@ -14,22 +14,55 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start_etcd BIN_DIR WORK_DIR: sets ETCD_PID and ENDPOINT.
+# start_etcd BIN_DIR WORK_DIR: sets ETCD_PID, ENDPOINT (what the tools are timed against),
+# LOAD_ENDPOINT (plain, for the loader) and CONN (the connection flags, the same for etcdctl and
+# Lifeboat). With BENCH_TLS=1, ENDPOINT is https with client certificates (kubeadm's setup), made
+# with openssl into WORK_DIR/tls.
 start_etcd() {
-  local bin="$1" work="$2" cport pport
-  cport="$(free_port)"; pport="$(free_port)"
-  ENDPOINT="http://127.0.0.1:$cport"
+  local bin="$1" work="$2" cport pport lport listen
+  cport="$(free_port)"; pport="$(free_port)"; lport="$(free_port)"
+  local tls_flags=()
+  if [ "${BENCH_TLS:-0}" = 1 ]; then
+    make_certs "$work/tls"
+    ENDPOINT="https://127.0.0.1:$cport"
+    CONN=(--endpoints "$ENDPOINT" --cacert "$work/tls/ca.pem" --cert "$work/tls/client.pem" --key "$work/tls/client-key.pem")
+    tls_flags=(--cert-file "$work/tls/server.pem" --key-file "$work/tls/server-key.pem" --client-cert-auth
+      --trusted-ca-file "$work/tls/ca.pem")
+  else
+    ENDPOINT="http://127.0.0.1:$cport"
+    CONN=(--endpoints "$ENDPOINT")
+  fi
+  LOAD_ENDPOINT="http://127.0.0.1:$lport"
+  listen="$ENDPOINT,$LOAD_ENDPOINT"
   "$bin/etcd" --name bench --data-dir "$work/etcd-data" --quota-backend-bytes $((8 * 1024 * 1024 * 1024)) \
-    --listen-client-urls "$ENDPOINT" --advertise-client-urls "$ENDPOINT" \
+    --listen-client-urls "$listen" --advertise-client-urls "$ENDPOINT" "${tls_flags[@]}" \
     --listen-peer-urls "http://127.0.0.1:$pport" --initial-advertise-peer-urls "http://127.0.0.1:$pport" \
     --initial-cluster "bench=http://127.0.0.1:$pport" >"$work/etcd.log" 2>&1 &
   ETCD_PID=$!
   for _ in $(seq 1 100); do
-    ETCDCTL_API=3 "$bin/etcdctl" --endpoints "$ENDPOINT" endpoint health >/dev/null 2>&1 && return 0
+    ETCDCTL_API=3 "$bin/etcdctl" "${CONN[@]}" endpoint health >/dev/null 2>&1 && return 0
     sleep 0.1
   done
   echo "etcd did not start; see $work/etcd.log" >&2
   return 1
+}
+
+# make_certs DIR: a CA, a server certificate for 127.0.0.1 and a client certificate, 2 days each.
+make_certs() {
+  local dir="$1"
+  mkdir -p "$dir"
+  (
+    cd "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=bench-ca 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >server.ext
+    openssl req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=etcd 2>/dev/null
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server.pem -days 2 \
+      -extfile server.ext 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >client.ext
+    openssl req -newkey rsa:2048 -nodes -keyout client-key.pem -out client.csr -subj /CN=root 2>/dev/null
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out client.pem -days 2 \
+      -extfile client.ext 2>/dev/null
+  )
 }
 
 stop_etcd() {
@@ -38,7 +71,7 @@ stop_etcd() {
 }
 
 load_bytes() {
-  java -cp "$LOADER_CP" io.lifeboat.testkit.LoadMain --endpoints "$ENDPOINT" --bytes "$1"
+  java -cp "$LOADER_CP" io.lifeboat.testkit.LoadMain --endpoints "$LOAD_ENDPOINT" --bytes "$1"
 }
 
 can_drop_caches() {

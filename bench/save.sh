@@ -4,7 +4,8 @@
 # named save). Wall time and peak RSS from /usr/bin/time; medians. Needs zstd.
 #
 # Usage: bench/save.sh [SIZE (default 1G)] [RUNS (default 3)]
-# Env:   ETCD_BIN_DIR (default /usr/bin: etcd 3.4), BENCH_NO_BUILD=1 to reuse built jars.
+# Env:   ETCD_BIN_DIR (default /usr/bin: etcd 3.4), BENCH_NO_BUILD=1 to reuse built jars,
+#        BENCH_TLS=1 for https with client certificates (needs openssl).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -22,15 +23,15 @@ load_bytes "$size" >&2
 lifeboat="$BENCH_ROOT/bin/lifeboat"
 # The first save of a build makes its class-data archive and the second names it (bin/lifeboat):
 # not runs to time.
-for _ in 1 2; do "$lifeboat" --endpoints "$ENDPOINT" snapshot save "$work/warm-up.db" >/dev/null; rm -f "$work/warm-up.db"; done
+for _ in 1 2; do "$lifeboat" "${CONN[@]}" snapshot save "$work/warm-up.db" >/dev/null; rm -f "$work/warm-up.db"; done
 
 etcdctl_walls=(); etcdctl_rss=(); lifeboat_walls=(); lifeboat_rss=()
 for i in $(seq 1 "$runs"); do
   rm -f "$work"/e.db "$work"/l.db; sync
-  r=($(measure etcdctl 1 0 "$bin/etcdctl" --endpoints "$ENDPOINT" snapshot save "$work/e.db"))
+  r=($(measure etcdctl 1 0 "$bin/etcdctl" "${CONN[@]}" snapshot save "$work/e.db"))
   etcdctl_walls+=("${r[1]}"); etcdctl_rss+=("${r[2]}")
   sync
-  r=($(measure lifeboat 1 0 "$lifeboat" --endpoints "$ENDPOINT" snapshot save "$work/l.db"))
+  r=($(measure lifeboat 1 0 "$lifeboat" "${CONN[@]}" snapshot save "$work/l.db"))
   lifeboat_walls+=("${r[1]}"); lifeboat_rss+=("${r[2]}")
 done
 size_bytes=$(stat -c %s "$work/l.db")
@@ -46,15 +47,15 @@ echo "all walls: etcdctl ${etcdctl_walls[*]}; lifeboat ${lifeboat_walls[*]}"
 # Compressed, as operators keep snapshots: a named save (zstd by default, compressed while it
 # streams, the file forced) against etcdctl followed by `zstd -3` (what RKE and k3s do after a save)
 # and an fsync of the compressed file.
-"$lifeboat" --endpoints "$ENDPOINT" snapshot save --dir "$work/named" --name warm-up >/dev/null
+"$lifeboat" "${CONN[@]}" snapshot save --dir "$work/named" --name warm-up >/dev/null
 rm -rf "$work/named"
 pipeline_walls=(); pipeline_rss=(); named_walls=(); named_rss=()
 for i in $(seq 1 "$runs"); do
   rm -f "$work"/e.db "$work"/e.db.zst; rm -rf "$work/named"; sync
-  r=($(measure pipeline 1 0 bash -c "'$bin/etcdctl' --endpoints '$ENDPOINT' snapshot save '$work/e.db' && zstd -3 -q --rm '$work/e.db' && sync '$work/e.db.zst'"))
+  r=($(measure pipeline 1 0 bash -c "$(printf '%q ' "$bin/etcdctl" "${CONN[@]}") snapshot save '$work/e.db' && zstd -3 -q --rm '$work/e.db' && sync '$work/e.db.zst'"))
   pipeline_walls+=("${r[1]}"); pipeline_rss+=("${r[2]}")
   sync
-  r=($(measure named 1 0 "$lifeboat" --endpoints "$ENDPOINT" snapshot save --dir "$work/named" --name "n$i"))
+  r=($(measure named 1 0 "$lifeboat" "${CONN[@]}" snapshot save --dir "$work/named" --name "n$i"))
   named_walls+=("${r[1]}"); named_rss+=("${r[2]}")
 done
 pw=$(median "${pipeline_walls[@]}"); nw=$(median "${named_walls[@]}")
