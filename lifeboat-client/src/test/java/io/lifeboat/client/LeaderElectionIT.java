@@ -80,4 +80,27 @@ class LeaderElectionIT {
       assertThat(List.copyOf(first.events)).noneMatch(e -> e.startsWith("problem"));
     }
   }
+
+  @Test
+  @Timeout(90)
+  void firstEndpointDown_theElectionMovesOnToTheNext_andLeads() throws Exception {
+    try (EtcdCluster cluster = EtcdCluster.builder().version(EtcdVersion.V3_4).name("leaderElectionFailover").start()) {
+      ConnectionSettings live = ClusterFixture.settings(cluster);
+      java.net.URI down = ClusterFixture.unusedEndpoint("http");
+      List<java.net.URI> endpoints = new java.util.ArrayList<>();
+      endpoints.add(down);
+      endpoints.addAll(live.endpoints());
+      ConnectionSettings settings = ConnectionSettings.of(endpoints);
+      Events events = new Events();
+
+      try (LeaderElection election = LeaderElection.start(settings, ELECTION, "replica-c", Duration.ofSeconds(3), events)) {
+        assertThat(events.next(Duration.ofSeconds(20)))
+            .startsWith("problem leader election: " + down)
+            .contains("unreachable");
+        assertThat(events.next(Duration.ofSeconds(20))).isEqualTo("elected replica-c");
+        assertThat(election.isLeader()).isTrue();
+        assertThat(leaderValue(cluster)).isEqualTo("replica-c");
+      }
+    }
+  }
 }
