@@ -1,5 +1,6 @@
 package io.lifeboat.client;
 
+import io.lifeboat.client.http2.DeadlineExceededException;
 import io.lifeboat.client.http2.Http2Connection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -264,16 +265,13 @@ final class EndpointChannel implements AutoCloseable {
       }
       release(connection);
       return copy;
-    } catch (SocketTimeoutException e) {
+    } catch (DeadlineExceededException e) {
       discard(connection);
-      if (e.getMessage() != null && e.getMessage().contains("deadline")) {
-        throw new GrpcException(
-            GrpcCode.DEADLINE_EXCEEDED,
-            String.format(
-                Locale.ROOT, "deadline exceeded after %s", Failures.format(bound.orElseThrow())),
-            e);
-      }
-      throw transportFailure(e);
+      throw new GrpcException(
+          GrpcCode.DEADLINE_EXCEEDED,
+          String.format(
+              Locale.ROOT, "deadline exceeded after %s", Failures.format(bound.orElseThrow())),
+          e);
     } catch (IOException e) {
       discard(connection);
       GrpcException failure = transportFailure(e);

@@ -500,7 +500,7 @@ public final class Http2Connection implements AutoCloseable {
           throw new InterruptedIOException("interrupted while waiting for the server");
         }
         if (now - deadline >= 0) {
-          throw new SocketTimeoutException("no answer before the deadline");
+          throw new DeadlineExceededException();
         }
         if (!pinged && now - lastHeard >= KEEPALIVE_TIME.toNanos()) {
           writeFrame(TYPE_PING, 0, 0, new byte[8]);
