@@ -1,5 +1,7 @@
 package io.lifeboat.cli.server;
 
+import io.lifeboat.cli.UsageException;
+import io.lifeboat.repository.codec.CompressionUnavailableException;
 import io.lifeboat.cli.snapshot.PruneRunner;
 import io.lifeboat.cli.snapshot.SaveRequest;
 import io.lifeboat.cli.snapshot.SaveResult;
@@ -73,6 +75,11 @@ final class CliSnapshotService implements SnapshotService, AutoCloseable {
         ? Optional.of(EncryptionKey.load(storage.encryptionKeyFile().get()))
         : Optional.empty();
     io.lifeboat.repository.local.PendingFile.requireWritableDirectory(storage.dir());
+    try {
+      storage.compression().requireAvailable();
+    } catch (CompressionUnavailableException e) {
+      throw new UsageException(e.getMessage());
+    }
     StoreLocations locations = StoreLocations.open(storage.dir(), storage.s3());
     return new CliSnapshotService(config.etcd().connectionSettings(), storage, key, locations, log, clock);
   }

@@ -16,6 +16,7 @@ import io.lifeboat.repository.MetadataCodec;
 import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.SnapshotStore;
 import io.lifeboat.repository.codec.Compression;
+import io.lifeboat.repository.codec.CompressionUnavailableException;
 import io.lifeboat.repository.crypto.EncryptionKey;
 import io.lifeboat.repository.local.LocalDirectoryStore;
 import io.lifeboat.repository.s3.S3Config;
@@ -72,6 +73,12 @@ final class SaveRunner {
         compression = command.compress == null ? Compression.DEFAULT : Compression.parse(command.compress);
       } catch (IllegalArgumentException e) {
         throw new UsageException("--compress: " + e.getMessage());
+      }
+      try {
+        // Before streaming: a compression that cannot run would fail only after the whole stream.
+        compression.requireAvailable();
+      } catch (CompressionUnavailableException e) {
+        throw new UsageException(e.getMessage());
       }
       Path keyFile = command.keyFile;
       if (keyFile == null) {

@@ -11,6 +11,7 @@ import io.lifeboat.repository.StreamCopy;
 import io.lifeboat.repository.SnapshotStore;
 import io.lifeboat.repository.StoreException;
 import io.lifeboat.repository.codec.Compression;
+import io.lifeboat.repository.codec.CompressionUnavailableException;
 import io.lifeboat.repository.codec.TrackedInputStream;
 import io.lifeboat.repository.crypto.EncryptionKey;
 import java.io.FilterInputStream;
@@ -115,6 +116,7 @@ final class SnapshotDecoder {
       Path temp) throws IOException {
     SnapshotMetadata metadata = s.metadata();
     SnapshotEncoding encoding = s.encoding();
+    requireAvailable(encoding.compression());
     IOException decodeFailure = null;
     TrackedInputStream decrypted = null;
     try (InputStream source = store.get(name, s.kind())) {
@@ -164,6 +166,18 @@ final class SnapshotDecoder {
         ? "not compressed" : "ok: " + encoding.compression().value());
   }
 
+  /**
+   * A compression this host cannot run (zstd's native library does not load) is a setting to fix,
+   * not a damaged snapshot: it must not be reported as a failed integrity check.
+   */
+  static void requireAvailable(Compression compression) {
+    try {
+      compression.requireAvailable();
+    } catch (CompressionUnavailableException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
   /** The compression of a plain file, by its magic bytes. */
   static Compression detect(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
@@ -175,6 +189,7 @@ final class SnapshotDecoder {
   /** Decompresses a plain compressed file into {@code temp}. */
   static void decodeFile(Checks checks, Path file, Compression compression, Path temp) throws IOException {
     SnapshotName name = nameOf(file, compression);
+    requireAvailable(compression);
     try (InputStream in = compression.decompress(Files.newInputStream(file), name);
         OutputStream o = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
       StreamCopy.copy(in, o);

@@ -2,6 +2,7 @@ package io.lifeboat.repository.codec;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import com.github.luben.zstd.util.Native;
 import io.lifeboat.repository.IntegrityException;
 import io.lifeboat.repository.ObjectKind;
 import io.lifeboat.repository.SnapshotName;
@@ -58,6 +59,46 @@ public enum Compression {
   }
 
   /**
+   * Checks that this compression can run here, before any work is done: zstd-jni extracts its
+   * native library into {@code java.io.tmpdir} and loads it from there, which fails where that
+   * directory is mounted noexec.
+   *
+   * @throws CompressionUnavailableException saying which directory and what to do
+   */
+  public void requireAvailable() throws CompressionUnavailableException {
+    if (this != ZSTD) {
+      return;
+    }
+    try {
+      Native.load();
+    } catch (LinkageError e) {
+      throw zstdUnavailable(e);
+    }
+  }
+
+  private static CompressionUnavailableException zstdUnavailable(LinkageError e) {
+    String reason = String.valueOf(e.getMessage());
+    // zstd-jni appends advice about building from source, which does not apply.
+    int advice = reason.indexOf("Unsupported OS/arch");
+    if (advice > 0) {
+      reason = reason.substring(0, advice).strip();
+    }
+    int lastColon = reason.lastIndexOf(": ");
+    if (lastColon > 0) {
+      reason = reason.substring(lastColon + 2);
+    }
+    return new CompressionUnavailableException(
+        String.format(
+            Locale.ROOT,
+            "zstd's native library cannot be loaded from java.io.tmpdir (%s): %s; if that directory is"
+                + " mounted noexec, give one that is not with LIFEBOAT_JAVA_OPTS=-Djava.io.tmpdir=DIR, or"
+                + " save with --compress gzip",
+            System.getProperty("java.io.tmpdir"),
+            reason),
+        e);
+  }
+
+  /**
    * Wraps {@code out} so that what is written to the result is stored compressed. Closing the result
    * finishes the format and closes {@code out}.
    *
@@ -68,6 +109,7 @@ public enum Compression {
       case NONE -> out;
       case GZIP -> new GZIPOutputStream(out, BUFFER);
       case ZSTD -> {
+        requireAvailable();
         ZstdOutputStream z = new ZstdOutputStream(out, ZSTD_LEVEL);
         z.setChecksum(true); // a content checksum: corruption is detected on reading
         int cores = Runtime.getRuntime().availableProcessors();
@@ -106,6 +148,7 @@ public enum Compression {
   }
 
   private InputStream open(InputStream in, SnapshotName name) throws IOException {
+    requireAvailable();
     TrackedInputStream source = new TrackedInputStream(in);
     InputStream decoded;
     try {
