@@ -241,6 +241,29 @@ class ServerIT {
   }
 
   @Test
+  void zstdThatCannotLoad_failsAtStartWithOneLine_notAtTheFirstSnapshot() throws IOException {
+    Path snapshots = dir.resolve("zstd-snapshots");
+    Path config = write("zstd.yml", String.join("\n",
+        "etcd:",
+        "  endpoints: [http://127.0.0.1:" + EtcdCluster.freeLoopbackPort() + "]",
+        "schedule:",
+        "  every: 5m",
+        "storage:",
+        "  dir: " + snapshots,
+        "http:",
+        "  listen: 127.0.0.1:" + EtcdCluster.freeLoopbackPort(),
+        "election:",
+        "  enabled: false",
+        ""));
+    CommandResult result = LifeboatProcess.run(Map.of("LIFEBOAT_JAVA_OPTS", "-Djava.io.tmpdir=/nonexistent/lifeboat-tmp"),
+        "server", "--config", config.toString());
+
+    assertThat(result.exitCode()).as(result.stdout() + result.stderr()).isEqualTo(2);
+    assertThat(result.stderr().strip().lines()).singleElement().asString()
+        .startsWith("Error: zstd's native library cannot be loaded from java.io.tmpdir (/nonexistent/lifeboat-tmp)");
+  }
+
+  @Test
   void configWithAnUnknownKey_failsAtStartWithFileLineAndKey() throws IOException {
     Path config = write("lifeboat.yml", "etcd:\n  endpoints: [http://127.0.0.1:2379]\nschedule:\n  evry: 5m\n");
     CommandResult result = LifeboatProcess.run("server", "--config", config.toString());
