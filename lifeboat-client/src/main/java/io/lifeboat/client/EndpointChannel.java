@@ -124,19 +124,9 @@ final class EndpointChannel implements AutoCloseable {
   /** A server-streaming call without deadline, carrying the token; close it when done. */
   StreamingCall stream(String method, byte[] request) throws GrpcException {
     authenticate();
-    Optional<Http2Connection> kept = takeIdle();
-    if (kept.isPresent()) {
-      try {
-        return new StreamingCall(kept.get(), true, method, request);
-      } catch (Unanswered e) {
-        // The server closed the kept connection: once more below, on a new one.
-      }
-    }
-    try {
-      return new StreamingCall(dial(System.nanoTime() + dialTimeout.toNanos()), false, method, request);
-    } catch (Unanswered e) {
-      throw e.failure;
-    }
+    StreamingCall call = new StreamingCall(method, request);
+    call.start();
+    return call;
   }
 
   /**
@@ -148,41 +138,55 @@ final class EndpointChannel implements AutoCloseable {
     private final byte[] request;
     private Http2Connection connection;
     private boolean kept;
-    private GrpcCall call;
+    private Optional<GrpcCall> call = Optional.empty();
     private boolean done;
 
-    private StreamingCall(Http2Connection connection, boolean kept, String method, byte[] request)
-        throws Unanswered, GrpcException {
+    private StreamingCall(String method, byte[] request) {
       this.method = method;
       this.request = request;
-      this.connection = connection;
-      this.kept = kept;
+    }
+
+    /** Sends the request on the kept connection, or on a new one. */
+    private void start() throws GrpcException {
+      Optional<Http2Connection> idleConnection = takeIdle();
+      kept = idleConnection.isPresent();
+      connection =
+          kept ? idleConnection.get() : dial(System.nanoTime() + dialTimeout.toNanos());
+      send();
+    }
+
+    private void send() throws GrpcException {
       try {
-        this.call = GrpcCall.start(connection, method, request, token, Optional.empty());
+        call = Optional.of(GrpcCall.start(connection, method, request, token, Optional.empty()));
       } catch (IOException e) {
-        discard(connection);
-        throw new Unanswered(transportFailure(e));
+        startAgainOrFail(e);
       }
     }
 
     /** The next message, or empty at the end of a call that ended OK. */
     Optional<ByteBuffer> next() throws GrpcException {
       try {
-        return call.nextMessage(Long.MAX_VALUE);
+        return call.orElseThrow().nextMessage(Long.MAX_VALUE);
       } catch (IOException e) {
-        if (kept && !call.answered() && !(e instanceof InterruptedIOException)) {
-          discard(connection);
-          kept = false;
-          connection = dial(System.nanoTime() + dialTimeout.toNanos());
-          try {
-            call = GrpcCall.start(connection, method, request, token, Optional.empty());
-          } catch (IOException again) {
-            throw transportFailure(again);
-          }
-          return next();
-        }
+        startAgainOrFail(e);
+        return next();
+      }
+    }
+
+    /**
+     * After a transport failure: the call starts again on a new connection when it was on a kept
+     * one and the server had answered nothing; else it fails.
+     */
+    private void startAgainOrFail(IOException e) throws GrpcException {
+      discard(connection);
+      boolean answered = call.map(GrpcCall::answered).orElse(false);
+      if (!kept || answered || e instanceof InterruptedIOException) {
         throw transportFailure(e);
       }
+      kept = false;
+      call = Optional.empty();
+      connection = dial(System.nanoTime() + dialTimeout.toNanos());
+      send();
     }
 
     /** Gives the connection back when the call ended in good order, else cancels and drops it. */
@@ -192,17 +196,20 @@ final class EndpointChannel implements AutoCloseable {
         return;
       }
       done = true;
-      if (call.isOver()) {
+      if (call.isPresent() && call.get().isOver()) {
         release(connection);
-      } else {
-        // Telling the server is a courtesy: the connection goes either way.
+        return;
+      }
+      // Telling the server is a courtesy: the connection goes either way. (No call when starting
+      // again on a new connection failed.)
+      if (call.isPresent()) {
         try {
-          call.cancel();
+          call.get().cancel();
         } catch (IOException e) {
           // Dropped below.
         }
-        discard(connection);
       }
+      discard(connection);
     }
   }
 

@@ -35,14 +35,15 @@ final class Failures {
    * @param bytesSoFar snapshot bytes received before the failure, or -1 when not streaming
    */
   EtcdClientException translate(URI endpoint, String operation, Throwable failure, long bytesSoFar) {
-    GrpcCode code =
-        failure instanceof GrpcException grpc
-            ? grpc.code()
-            : failure instanceof java.io.IOException ? GrpcCode.UNAVAILABLE : GrpcCode.UNKNOWN;
-    String description =
-        failure instanceof GrpcException grpc
-            ? grpc.description()
-            : Optional.ofNullable(failure.getMessage()).orElse("");
+    GrpcCode code;
+    String description;
+    if (failure instanceof GrpcException grpc) {
+      code = grpc.code();
+      description = grpc.description();
+    } else {
+      code = failure instanceof java.io.IOException ? GrpcCode.UNAVAILABLE : GrpcCode.UNKNOWN;
+      description = Optional.ofNullable(failure.getMessage()).orElse("");
+    }
     Optional<EtcdClientException> tlsFailure = tlsFailure(endpoint, failure);
     if (tlsFailure.isPresent()) {
       return tlsFailure.get();

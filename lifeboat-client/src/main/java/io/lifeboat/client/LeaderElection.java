@@ -3,6 +3,7 @@ package io.lifeboat.client;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -158,7 +159,7 @@ public final class LeaderElection implements AutoCloseable {
     leaseId = lease;
     leaseValidUntil = asked.plus(ttl);
     byte[] request = EtcdMessages.campaignRequest(name, lease, candidate);
-    Future<java.nio.ByteBuffer> campaign =
+    Future<ByteBuffer> campaign =
         campaigns.submit(() -> c.awaiting(EtcdMessages.CAMPAIGN, request));
     // While waiting to be elected the lease must stay alive too, or our candidate key vanishes.
     try {

@@ -247,9 +247,8 @@ final class SnapshotStream {
 
   private static IOException failure(
       EndpointChannel channel, Failures failures, GrpcException e, long total) {
-    // A read timeout is an InterruptedIOException too, but not an interrupt.
-    if (e.getCause() instanceof InterruptedIOException cause
-        && !(cause instanceof java.net.SocketTimeoutException)) {
+    // EndpointChannel gives an interrupt, and only an interrupt, the code CANCELLED with its cause.
+    if (e.code() == GrpcCode.CANCELLED && e.getCause() instanceof InterruptedIOException cause) {
       return interrupted(channel, total, cause);
     }
     return failures.translate(channel.endpoint(), "snapshot", e, total > 0 ? total : -1);

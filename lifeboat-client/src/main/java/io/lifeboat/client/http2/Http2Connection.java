@@ -40,7 +40,6 @@ public final class Http2Connection implements AutoCloseable {
   static final int FRAME_HEADER_LENGTH = 9;
   static final int TYPE_DATA = 0x0;
   static final int TYPE_HEADERS = 0x1;
-  static final int TYPE_PRIORITY = 0x2;
   static final int TYPE_RST_STREAM = 0x3;
   static final int TYPE_SETTINGS = 0x4;
   static final int TYPE_PUSH_PROMISE = 0x5;
@@ -53,7 +52,6 @@ public final class Http2Connection implements AutoCloseable {
   static final int FLAG_END_HEADERS = 0x4;
   static final int FLAG_PADDED = 0x8;
   static final int FLAG_PRIORITY = 0x20;
-  static final int SETTINGS_HEADER_TABLE_SIZE = 0x1;
   static final int SETTINGS_ENABLE_PUSH = 0x2;
   static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
   static final int SETTINGS_MAX_FRAME_SIZE = 0x5;
@@ -63,9 +61,7 @@ public final class Http2Connection implements AutoCloseable {
   static final int DEFAULT_WINDOW = 65_535;
   static final int HEADER_TABLE_SIZE = 4_096;
   static final int MAX_HEADER_LIST_SIZE = 65_536;
-  /** Error codes (RFC 9113 §7) we send or name. */
-  static final int NO_ERROR = 0x0;
-  static final int PROTOCOL_ERROR = 0x1;
+  /** The error code (RFC 9113 §7) of our RST_STREAM when we give a stream up. */
   static final int CANCEL = 0x8;
 
   /**
